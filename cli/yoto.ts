@@ -1,0 +1,18 @@
+/** The `yoto` command line: one thin file per command; each parses flags and calls a stage. */
+import { Command } from 'commander';
+import { registerSim } from './sim.ts';
+import { registerDemo } from './demo.ts';
+
+const program = new Command();
+program
+  .name('yoto')
+  .description('Teach two robot arms a two-handed task from one stereo video (YOTO), compress the policy (HESSO), run it in MuJoCo or on real arms.')
+  .version('0.1.0')
+  .option('--debug', 'show stack traces for errors')
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', '\nQuick start:\n  $ npm run demo\n  $ yoto sim tasks\n  $ yoto sim run --task lift-bar --episodes 10');
+
+registerSim(program);
+registerDemo(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,15 @@
+/** Public API of sim/: the MuJoCo bimanual workcell. */
+export { loadMujoco, compileMjcf } from './mujoco.ts';
+export { World, HOME_Q } from './world.ts';
+export { ArmIk, type IkResult, type IkOptions } from './ik.ts';
+export { ProgramExecutor, checkReachability, DEFAULT_EXECUTOR, type ExecutorOptions } from './executor.ts';
+export { runEpisode, type EpisodeResult, type EpisodeOptions } from './episode.ts';
+export { runEpisodes, type RunSummary, type RunEpisodesOptions } from './run-episodes.ts';
+export { TASKS, getTask, sampleScene, nominalScene, validateScene, type Task, type TaskObject } from './tasks/index.ts';
+export { renderEpisode, type RenderEpisodeOptions } from './render-episode.ts';
+export { WORKCELL_CAMERAS } from './workcell-cameras.ts';
+export { SceneRenderer } from './render/scene-renderer.ts';
+export { describeScene } from './render/render-scene.ts';
+export { captureFrame } from './render/render-frame.ts';
+export type { RenderCamera } from './render/render-camera.ts';
+export { DepthCamera, DepthCameraConfigSchema, type DepthCameraConfig, type PointCloud } from './depth-camera.ts';
