@@ -9,7 +9,6 @@ program
   .description('Teach two robot arms a two-handed task from one stereo video (YOTO), compress the policy (HESSO), run it in MuJoCo or on real arms.')
   .version('0.1.0')
   .option('--debug', 'show stack traces for errors')
-  .showHelpAfterError('(run with --help for usage)')
   .addHelpText('after', '\nQuick start:\n  $ npm run demo\n  $ yoto sim tasks\n  $ yoto sim run --task lift-bar --episodes 10');
 
 registerSim(program);
