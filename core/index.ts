@@ -5,3 +5,5 @@ export * from './atomic.ts';
 export * from './read.ts';
 export * from './program.ts';
 export * from './scene.ts';
+export * from './hands.ts';
+export * from './plot.ts';

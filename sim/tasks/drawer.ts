@@ -96,8 +96,8 @@ export const drawer: Task = {
     const left: Keypose[] = [
       { name: 'above-handle', position: add(handle, [0, 0, 0.1]), quaternion: pull, gripper: 0.55, object: 'cabinet' },
       { name: 'at-handle', position: handle, quaternion: pull, gripper: 0, object: 'cabinet', speed: 0.12 },
-      { name: 'pulled', position: pulled, quaternion: pull, gripper: 0.6, object: 'cabinet', speed: 0.1 },
-      { name: 'retreat', position: add(pulled, [0, 0, 0.15]), quaternion: pull, gripper: 0.6, object: 'cabinet', sync: 'opened' },
+      { name: 'pulled', position: pulled, quaternion: pull, gripper: 1, object: 'cabinet', speed: 0.1 },
+      { name: 'retreat', position: add(pulled, [0, 0, 0.15]), quaternion: pull, gripper: 1, object: 'cabinet', sync: 'opened' },
     ];
     // Right: pick the cube, carry it above the drawer, wait for it to open, place it inside.
     const grip = topDown(foldYaw(k.yaw, Math.PI / 2));
@@ -111,8 +111,8 @@ export const drawer: Task = {
       { name: 'grasp', position: tcp(cube, 0), quaternion: grip, gripper: 0, object: 'cube', speed: 0.12 },
       { name: 'lift', position: tcp(cube, 0.2), quaternion: grip, gripper: 0, object: 'cube', speed: 0.2 },
       { name: 'above-drawer', position: tcp(place, 0.16), quaternion: placeQ, gripper: 0, object: 'cabinet', sync: 'opened' },
-      { name: 'lower', position: tcp(place, 0), quaternion: placeQ, gripper: 0.6, object: 'cabinet', speed: 0.1 },
-      { name: 'retreat', position: tcp(place, 0.16), quaternion: placeQ, gripper: 0.6, object: 'cabinet' },
+      { name: 'lower', position: tcp(place, 0), quaternion: placeQ, gripper: 1, object: 'cabinet', speed: 0.1 },
+      { name: 'retreat', position: tcp(place, 0.16), quaternion: placeQ, gripper: 1, object: 'cabinet' },
     ];
     return { version: PROGRAM_VERSION, task: 'drawer', frame: 'world', arms: { left, right } };
   },

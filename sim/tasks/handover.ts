@@ -95,8 +95,8 @@ export const handover: Task = {
       { name: 'hold', position: take, quaternion: takeQ, gripper: 0, sync: 'released' },
       { name: 'withdraw', position: add(take, [0, -0.08, 0]), quaternion: takeQ, gripper: 0, speed: 0.15 },
       { name: 'above-pad', position: above(placeTcp, 0.12), quaternion: placeQ, gripper: 0, object: 'pad', speed: 0.2 },
-      { name: 'place', position: placeTcp, quaternion: placeQ, gripper: 0.7, object: 'pad', speed: 0.1 },
-      { name: 'retreat', position: above(placeTcp, 0.12), quaternion: placeQ, gripper: 0.7, object: 'pad' },
+      { name: 'place', position: placeTcp, quaternion: placeQ, gripper: 1, object: 'pad', speed: 0.1 },
+      { name: 'retreat', position: above(placeTcp, 0.12), quaternion: placeQ, gripper: 1, object: 'pad' },
     ];
     return { version: PROGRAM_VERSION, task: 'handover', frame: 'world', arms: { left, right } };
   },

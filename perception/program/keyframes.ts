@@ -1,0 +1,130 @@
+/**
+ * Keyframes of one hand's gripper trajectory: grasp/release events, motion stops (the hand comes
+ * to rest: a keypose reached) and shape points where the path bends (from simplifying the 6-D
+ * path within position and angle tolerances), merged when too close in time.
+ */
+import { dist, quatAngle, quatSlerp, sub, dot, add, scale, type Pose } from '../../core/geometry.ts';
+import type { GraspEvent } from './gripper-state.ts';
+
+export interface KeyframeOptions {
+  /** Below this speed (m/s) the hand is at rest… */
+  stopSpeed: number;
+  /** …and below this angular speed (rad/s)… */
+  stopAngularSpeed: number;
+  /** …for at least this many frames. */
+  minStopFrames: number;
+  /** Path simplification tolerances. */
+  positionTolerance: number;
+  angleTolerance: number;
+  /** Keyframes closer than this many frames are merged. */
+  minGap: number;
+}
+
+export const DEFAULT_KEYFRAMES: KeyframeOptions = {
+  stopSpeed: 0.02,
+  stopAngularSpeed: 0.25,
+  minStopFrames: 4,
+  positionTolerance: 0.01,
+  angleTolerance: (10 * Math.PI) / 180,
+  minGap: 5,
+};
+
+export type KeyframeReason = 'grasp' | 'release' | 'stop' | 'shape' | 'end';
+export interface Keyframe {
+  frame: number;
+  reason: KeyframeReason;
+}
+
+/** Speeds (m/s, rad/s) by central differences over valid neighbours, lightly smoothed. */
+export function speeds(poses: readonly (Pose | null)[], fps: number): { linear: number[]; angular: number[] } {
+  const n = poses.length;
+  const lin = new Array<number>(n).fill(NaN);
+  const ang = new Array<number>(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const a = poses[Math.max(0, i - 1)];
+    const b = poses[Math.min(n - 1, i + 1)];
+    const span = Math.min(n - 1, i + 1) - Math.max(0, i - 1);
+    if (!a || !b || span === 0) continue;
+    lin[i] = (dist(a.position, b.position) * fps) / span;
+    ang[i] = (quatAngle(a.quaternion, b.quaternion) * fps) / span;
+  }
+  const smooth = (x: number[]) =>
+    x.map((_, i) => {
+      const w = [x[i - 1], x[i], x[i + 1]].filter((v) => v !== undefined && Number.isFinite(v));
+      return w.length ? w.reduce((s, v) => s + v, 0) / w.length : NaN;
+    });
+  return { linear: smooth(lin), angular: smooth(ang) };
+}
+
+/** Frames where a rest interval begins (the hand has just arrived somewhere). */
+export function stopFrames(poses: readonly (Pose | null)[], fps: number, o: KeyframeOptions = DEFAULT_KEYFRAMES): { start: number; end: number }[] {
+  const { linear, angular } = speeds(poses, fps);
+  const out: { start: number; end: number }[] = [];
+  let start = -1;
+  for (let i = 0; i <= poses.length; i++) {
+    const still = i < poses.length && linear[i] < o.stopSpeed && angular[i] < o.stopAngularSpeed;
+    if (still && start < 0) start = i;
+    if (!still && start >= 0) {
+      if (i - start >= o.minStopFrames) out.push({ start, end: i - 1 });
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** Ramer–Douglas–Peucker on a pose path: frames where it leaves the straight/slerp chord. */
+export function shapePoints(poses: readonly (Pose | null)[], from: number, to: number, o: KeyframeOptions = DEFAULT_KEYFRAMES): number[] {
+  const a = poses[from];
+  const b = poses[to];
+  if (!a || !b || to - from < 2) return [];
+  const chord = sub(b.position, a.position);
+  const len2 = dot(chord, chord);
+  let worst = -1;
+  let worstScore = 1;
+  for (let i = from + 1; i < to; i++) {
+    const p = poses[i];
+    if (!p) continue;
+    const s = len2 > 1e-12 ? Math.min(1, Math.max(0, dot(sub(p.position, a.position), chord) / len2)) : (i - from) / (to - from);
+    const dp = dist(p.position, add(a.position, scale(chord, s)));
+    const dr = quatAngle(p.quaternion, quatSlerp(a.quaternion, b.quaternion, s));
+    const score = Math.max(dp / o.positionTolerance, dr / o.angleTolerance);
+    if (score > worstScore) {
+      worstScore = score;
+      worst = i;
+    }
+  }
+  if (worst < 0) return [];
+  return [...shapePoints(poses, from, worst, o), worst, ...shapePoints(poses, worst, to, o)];
+}
+
+const PRIORITY: Record<KeyframeReason, number> = { grasp: 4, release: 4, stop: 3, end: 2, shape: 1 };
+
+/** All keyframes of one hand, in time order. The hand's first rest (where it starts) is not one. */
+export function findKeyframes(poses: readonly (Pose | null)[], events: readonly GraspEvent[], fps: number, o: KeyframeOptions = DEFAULT_KEYFRAMES): Keyframe[] {
+  const valid = poses.map((p, i) => (p ? i : -1)).filter((i) => i >= 0);
+  if (valid.length < 2) return [];
+  const first = valid[0];
+  const last = valid[valid.length - 1];
+  const stops = stopFrames(poses, fps, o).filter((s) => s.start > first + 1);
+  let kf: Keyframe[] = [...events.map((e) => ({ frame: e.frame, reason: e.kind })), ...stops.map((s) => ({ frame: s.start, reason: 'stop' as const }))];
+  if (!stops.some((s) => s.end >= last - 1)) kf.push({ frame: last, reason: 'end' });
+  kf.sort((x, y) => x.frame - y.frame || PRIORITY[y.reason] - PRIORITY[x.reason]);
+  kf = mergeClose(kf, o.minGap);
+  // Shape points between consecutive keyframes (and from the start of motion to the first).
+  const anchors = [first, ...kf.map((k) => k.frame)];
+  const shapes: Keyframe[] = [];
+  for (let i = 0; i + 1 < anchors.length; i++)
+    for (const f of shapePoints(poses, anchors[i], anchors[i + 1], o)) shapes.push({ frame: f, reason: 'shape' });
+  return mergeClose([...kf, ...shapes].sort((x, y) => x.frame - y.frame), o.minGap);
+}
+
+function mergeClose(kf: Keyframe[], minGap: number): Keyframe[] {
+  const out: Keyframe[] = [];
+  for (const k of kf) {
+    const prev = out.at(-1);
+    if (prev && k.frame - prev.frame < minGap) {
+      if (PRIORITY[k.reason] > PRIORITY[prev.reason]) out[out.length - 1] = k;
+    } else out.push(k);
+  }
+  return out;
+}
