@@ -12,6 +12,7 @@ import { aperture, gripperPose, pinchPoint, DEFAULT_HAND_OFFSETS, type HandOffse
 import { detectApertureChanges, medianFilter, DEFAULT_GRIPPER_STATE, type ApertureChange, type GripperStateOptions } from './gripper-state.ts';
 import { findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyframe, type KeyframeOptions } from './keyframes.ts';
 import { distanceToObject, type ObjectShape } from './object-shapes.ts';
+import { smoothPoses } from './smooth-poses.ts';
 
 export interface ExtractOptions {
   /** Which robot arm each hand drives (default: left → left, right → right). */
@@ -24,6 +25,8 @@ export interface ExtractOptions {
   task?: string;
   /** Cross-arm events closer than this (s) are synchronised. */
   syncWindow?: number;
+  /** Half-width (frames) of the centred pose smoothing window; 0 = none. */
+  smoothing?: number;
   /** A hand resting longer than this (s) is taken to be waiting for the other hand. */
   waitTime?: number;
 }
@@ -58,7 +61,7 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
 
   const base = Object.fromEntries(
     HAND_SIDES.map((h) => {
-      const poses = hands.frames.map((f) => (f[h]?.world ? gripperPose(f[h]!.world!, offsets[h]) : null));
+      const poses = smoothPoses(hands.frames.map((f) => (f[h]?.world ? gripperPose(f[h]!.world!, offsets[h]) : null)), o.smoothing ?? 3);
       const ap = hands.frames.map((f) => (f[h]?.world ? aperture(f[h]!.world!) : NaN));
       if (poses.every((p) => p === null)) throw new YotoError(`the ${h} hand is never seen in 3-D`, 'hands');
       // Grasp decisions need object positions, which depend on earlier grasps: decide them below.

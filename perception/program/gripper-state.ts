@@ -92,7 +92,27 @@ export function detectApertureChanges(
     }
     i = Math.max(end, i + 1);
   }
-  return changes;
+  return changes.map((c) => refineStart(a, c));
+}
+
+/**
+ * Noise makes a run of same-signed steps begin early or late; the moment the fingers really
+ * start moving is better read where the aperture has covered 15% of the way between the
+ * plateaus on either side.
+ */
+function refineStart(a: readonly number[], c: ApertureChange): ApertureChange {
+  const med = (xs: number[]) => {
+    const v = xs.filter(Number.isFinite).sort((p, q) => p - q);
+    return v.length ? v[Math.floor(v.length / 2)] : NaN;
+  };
+  const pre = med(a.slice(Math.max(0, c.start - 8), c.start + 1));
+  const post = med(a.slice(c.end, c.end + 9));
+  if (!Number.isFinite(pre) || !Number.isFinite(post)) return c;
+  const thr = pre + 0.15 * (post - pre);
+  for (let f = Math.max(0, c.start - 5); f <= c.end; f++) {
+    if (c.kind === 'close' ? a[f] <= thr : a[f] >= thr) return { ...c, start: f };
+  }
+  return c;
 }
 
 export interface GraspEvent {

@@ -35,15 +35,18 @@ export interface Keyframe {
   reason: KeyframeReason;
 }
 
-/** Speeds (m/s, rad/s) by central differences over valid neighbours, lightly smoothed. */
-export function speeds(poses: readonly (Pose | null)[], fps: number): { linear: number[]; angular: number[] } {
+/**
+ * Speeds (m/s, rad/s) by central differences `half` frames either side, lightly smoothed. A
+ * wider baseline divides landmark noise (which otherwise reads as motion) without lag.
+ */
+export function speeds(poses: readonly (Pose | null)[], fps: number, half = 3): { linear: number[]; angular: number[] } {
   const n = poses.length;
   const lin = new Array<number>(n).fill(NaN);
   const ang = new Array<number>(n).fill(NaN);
   for (let i = 0; i < n; i++) {
-    const a = poses[Math.max(0, i - 1)];
-    const b = poses[Math.min(n - 1, i + 1)];
-    const span = Math.min(n - 1, i + 1) - Math.max(0, i - 1);
+    const a = poses[Math.max(0, i - half)];
+    const b = poses[Math.min(n - 1, i + half)];
+    const span = Math.min(n - 1, i + half) - Math.max(0, i - half);
     if (!a || !b || span === 0) continue;
     lin[i] = (dist(a.position, b.position) * fps) / span;
     ang[i] = (quatAngle(a.quaternion, b.quaternion) * fps) / span;
@@ -65,9 +68,38 @@ export function stopFrames(poses: readonly (Pose | null)[], fps: number, o: Keyf
     const still = i < poses.length && linear[i] < o.stopSpeed && angular[i] < o.stopAngularSpeed;
     if (still && start < 0) start = i;
     if (!still && start >= 0) {
-      if (i - start >= o.minStopFrames) out.push({ start, end: i - 1 });
+      if (i - start >= o.minStopFrames) {
+        // Noise can break one long rest into several: join rests separated by a brief flicker.
+        const prev = out.at(-1);
+        const a = poses[prev?.start ?? 0];
+        const b = poses[start];
+        if (prev && start - prev.end <= o.minStopFrames && a && b && dist(a.position, b.position) < o.positionTolerance) prev.end = i - 1;
+        else out.push({ start, end: i - 1 });
+      }
       start = -1;
     }
+  }
+  return out;
+}
+
+/**
+ * Frames where the hand slows almost to a halt and speeds up again without resting (a keypose
+ * passed through): clear local minima of the linear speed, well below the speeds around them.
+ */
+export function speedMinima(poses: readonly (Pose | null)[], fps: number, o: KeyframeOptions = DEFAULT_KEYFRAMES): number[] {
+  const { linear } = speeds(poses, fps);
+  const out: number[] = [];
+  const w = Math.max(3, Math.round(fps / 6));
+  const around = Math.round(fps * 0.7);
+  for (let i = w; i < linear.length - w; i++) {
+    const v = linear[i];
+    if (!Number.isFinite(v) || v > 3 * o.stopSpeed) continue;
+    let isMin = true;
+    for (let j = i - w; j <= i + w && isMin; j++) if (linear[j] < v) isMin = false;
+    if (!isMin) continue;
+    const before = Math.max(...linear.slice(Math.max(0, i - around), i).filter(Number.isFinite));
+    const after = Math.max(...linear.slice(i + 1, i + 1 + around).filter(Number.isFinite));
+    if (v < 0.25 * Math.min(before, after)) out.push(i);
   }
   return out;
 }
@@ -106,7 +138,12 @@ export function findKeyframes(poses: readonly (Pose | null)[], events: readonly 
   const first = valid[0];
   const last = valid[valid.length - 1];
   const stops = stopFrames(poses, fps, o).filter((s) => s.start > first + 1);
-  let kf: Keyframe[] = [...events.map((e) => ({ frame: e.frame, reason: e.kind })), ...stops.map((s) => ({ frame: s.start, reason: 'stop' as const }))];
+  const minima = speedMinima(poses, fps, o).filter((f) => f > first + 1 && !stops.some((s) => f >= s.start - o.minGap && f <= s.end + o.minGap));
+  let kf: Keyframe[] = [
+    ...events.map((e) => ({ frame: e.frame, reason: e.kind })),
+    ...stops.map((s) => ({ frame: s.start, reason: 'stop' as const })),
+    ...minima.map((f) => ({ frame: f, reason: 'stop' as const })),
+  ];
   if (!stops.some((s) => s.end >= last - 1)) kf.push({ frame: last, reason: 'end' });
   kf.sort((x, y) => x.frame - y.frame || PRIORITY[y.reason] - PRIORITY[x.reason]);
   kf = mergeClose(kf, o.minGap);
