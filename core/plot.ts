@@ -28,6 +28,8 @@ export interface LineChartOptions {
   height?: number;
   /** Logarithmic left axis (values ≤ 0 are dropped). */
   logY?: boolean;
+  /** Vertical marker lines at x positions (e.g. keyframes), labelled at the top. */
+  markers?: readonly { x: number; label?: string; color?: string }[];
 }
 
 const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -126,6 +128,14 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
   }
   if (hasRight && opts.y2Label) {
     parts.push(`<text transform="translate(${W - 20} ${m.top + ph / 2}) rotate(90)" text-anchor="middle">${esc(opts.y2Label)}</text>`);
+  }
+
+  for (const mk of opts.markers ?? []) {
+    if (!Number.isFinite(mk.x) || mk.x < x0 || mk.x > x1) continue;
+    const x = px(mk.x).toFixed(1);
+    const c = mk.color ?? '#888';
+    parts.push(`<line x1="${x}" y1="${m.top}" x2="${x}" y2="${m.top + ph}" stroke="${c}" stroke-dasharray="3 3"/>`);
+    if (mk.label) parts.push(`<text transform="translate(${x} ${m.top + 4}) rotate(90)" font-size="10" fill="${c}">${esc(mk.label)}</text>`);
   }
 
   // Lines, then the legend on top.

@@ -19,6 +19,7 @@ export class Progress {
   private readonly tty: boolean;
   private readonly stream: NodeJS.WriteStream;
   private extra = '';
+  private printedDone = -1;
 
   constructor(private readonly opt: ProgressOptions) {
     this.stream = opt.stream ?? process.stderr;
@@ -41,6 +42,8 @@ export class Progress {
     const now = performance.now();
     const interval = this.tty ? 100 : 5000;
     if (!force && now - this.lastPrint < interval && this.done < this.opt.total) return;
+    if (this.printedDone === this.done) return;
+    this.printedDone = this.done;
     this.lastPrint = now;
     const el = (now - this.t0) / 1000;
     const rate = el > 0 ? this.done / el : 0;

@@ -202,26 +202,39 @@ export class ProgramExecutor {
   }
 }
 
-/**
- * Check before running that IK reaches every keypose (each solved from the previous solution, as
- * the executor will). Throws a YotoError naming the first unreachable keypose.
- */
-export function checkReachability(world: World, program: Program, where = 'program'): void {
+export interface UnreachableKeypose {
+  arm: ArmName;
+  index: number;
+  name?: string;
+  position: [number, number, number];
+  posErr: number;
+  rotErr: number;
+}
+
+/** Every keypose IK cannot reach, each solved from the previous solution as the executor will. */
+export function findUnreachable(world: World, program: Program): UnreachableKeypose[] {
+  const out: UnreachableKeypose[] = [];
   for (const a of ARMS) {
     let q = world.armCtrl(a);
     let prev = world.tcpPose(a).quaternion;
     program.arms[a].forEach((k, i) => {
       const target: Pose = { position: k.position, quaternion: nearestGripperOrientation(prev, k.quaternion) };
       const r = world.arms[a].ik.solve(target, q, { restarts: 8, restartSeed: 7 + i });
-      if (!r.ok) {
-        const p = k.position.map((x) => x.toFixed(3)).join(', ');
-        throw new YotoError(
-          `unreachable keypose ${k.name ? `"${k.name}" ` : ''}at (${p}) m: IK misses it by ${(r.posErr * 100).toFixed(1)} cm / ${((r.rotErr * 180) / Math.PI).toFixed(1)}°`,
-          `${where}: arms.${a}[${i}]`,
-        );
-      }
-      q = r.q;
+      if (!r.ok) out.push({ arm: a, index: i, name: k.name, position: k.position, posErr: r.posErr, rotErr: r.rotErr });
+      else q = r.q;
       prev = target.quaternion;
     });
   }
+  return out;
+}
+
+export function describeUnreachable(u: UnreachableKeypose): string {
+  const p = u.position.map((x) => x.toFixed(3)).join(', ');
+  return `unreachable keypose ${u.name ? `"${u.name}" ` : ''}at (${p}) m: IK misses it by ${(u.posErr * 100).toFixed(1)} cm / ${((u.rotErr * 180) / Math.PI).toFixed(1)}°`;
+}
+
+/** Check before running that IK reaches every keypose; a YotoError names the first that it does not. */
+export function checkReachability(world: World, program: Program, where = 'program'): void {
+  const u = findUnreachable(world, program)[0];
+  if (u) throw new YotoError(describeUnreachable(u), `${where}: arms.${u.arm}[${u.index}]`);
 }

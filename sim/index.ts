@@ -2,7 +2,7 @@
 export { loadMujoco, compileMjcf } from './mujoco.ts';
 export { World, HOME_Q } from './world.ts';
 export { ArmIk, type IkResult, type IkOptions } from './ik.ts';
-export { ProgramExecutor, checkReachability, DEFAULT_EXECUTOR, type ExecutorOptions } from './executor.ts';
+export { ProgramExecutor, checkReachability, findUnreachable, describeUnreachable, DEFAULT_EXECUTOR, type ExecutorOptions, type UnreachableKeypose } from './executor.ts';
 export { runEpisode, type EpisodeResult, type EpisodeOptions } from './episode.ts';
 export { runEpisodes, type RunSummary, type RunEpisodesOptions } from './run-episodes.ts';
 export { TASKS, getTask, sampleScene, nominalScene, validateScene, type Task, type TaskObject } from './tasks/index.ts';
