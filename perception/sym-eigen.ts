@@ -1,0 +1,86 @@
+/**
+ * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations: exact to round-off,
+ * no dependencies, and fast enough for the 4×4 normal matrix of a two-view DLT.
+ */
+
+export interface SymEigen {
+  /** Eigenvalues in ascending order. */
+  values: Float64Array;
+  /** Eigenvectors as rows, row i belonging to values[i] (unit length). */
+  vectors: Float64Array;
+}
+
+/** `a` is row-major n×n and symmetric; it is not modified. */
+export function symmetricEigen(a: ArrayLike<number>, n: number, maxSweeps = 50): SymEigen {
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) A[i] = a[i];
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) V[i * n + i] = 1;
+  for (let sweep = 0; sweep < maxSweeps; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let p = 0; p < n; p++) {
+      diag += A[p * n + p] * A[p * n + p];
+      for (let q = p + 1; q < n; q++) off += A[p * n + q] * A[p * n + q];
+    }
+    if (off <= 1e-30 * Math.max(diag, 1e-300)) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = A[p * n + q];
+        if (apq === 0) continue;
+        const app = A[p * n + p];
+        const aqq = A[q * n + q];
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          // A ← Jᵀ A J, applied to columns p, q then rows p, q.
+          const akp = A[k * n + p];
+          const akq = A[k * n + q];
+          A[k * n + p] = c * akp - s * akq;
+          A[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = A[p * n + k];
+          const aqk = A[q * n + k];
+          A[p * n + k] = c * apk - s * aqk;
+          A[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = V[k * n + p];
+          const vkq = V[k * n + q];
+          V[k * n + p] = c * vkp - s * vkq;
+          V[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => A[i * n + i] - A[j * n + j]);
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((col, r) => {
+    values[r] = A[col * n + col];
+    for (let k = 0; k < n; k++) vectors[r * n + k] = V[k * n + col];
+  });
+  return { values, vectors };
+}
+
+/** Solve the 3×3 system M x = b (row-major) by Cramer's rule; null when M is singular. */
+export function solve3(M: ArrayLike<number>, b: ArrayLike<number>): [number, number, number] | null {
+  const c0 = M[4] * M[8] - M[5] * M[7];
+  const c1 = M[5] * M[6] - M[3] * M[8];
+  const c2 = M[3] * M[7] - M[4] * M[6];
+  const det = M[0] * c0 + M[1] * c1 + M[2] * c2;
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-300) return null;
+  const inv = [
+    c0, M[2] * M[7] - M[1] * M[8], M[1] * M[5] - M[2] * M[4],
+    c1, M[0] * M[8] - M[2] * M[6], M[2] * M[3] - M[0] * M[5],
+    c2, M[1] * M[6] - M[0] * M[7], M[0] * M[4] - M[1] * M[3],
+  ];
+  return [
+    (inv[0] * b[0] + inv[1] * b[1] + inv[2] * b[2]) / det,
+    (inv[3] * b[0] + inv[4] * b[1] + inv[5] * b[2]) / det,
+    (inv[6] * b[0] + inv[7] * b[1] + inv[8] * b[2]) / det,
+  ];
+}
