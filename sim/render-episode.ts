@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import type { Program } from '../core/program.ts';
 import type { Scene } from '../core/scene.ts';
-import { writeFileAtomic } from '../core/atomic.ts';
 import { runEpisode, type EpisodeResult } from './episode.ts';
 import { checkReachability } from './executor.ts';
 import { captureFrame, type RenderFrame } from './render/render-frame.ts';
@@ -61,16 +60,8 @@ export async function renderEpisode(o: RenderEpisodeOptions): Promise<RenderEpis
   const renderer = await SceneRenderer.launch(renderScene, { width: o.width ?? 640, height: o.height ?? 480 });
   try {
     const video = join(o.outDir, 'episode.mp4');
-    const pngs: string[] = [];
-    const every = o.pngEvery ?? 15;
-    const res = await renderer.renderVideo(frames, o.camera, fps, video);
-    if (every > 0)
-      for (let i = 0; i < frames.length; i += every) {
-        const path = join(o.outDir, `frame_${String(i).padStart(5, '0')}.png`);
-        writeFileAtomic(path, await renderer.render(frames[i], o.camera));
-        pngs.push(path);
-      }
-    return { episode, video: res.path, frames: res.frames, pngs };
+    const res = await renderer.renderVideo(frames, o.camera, fps, video, { pngEvery: o.pngEvery ?? 15 });
+    return { episode, video: res.path, frames: res.frames, pngs: res.pngs };
   } finally {
     await renderer.close();
   }

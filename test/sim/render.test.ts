@@ -8,7 +8,7 @@ import { describeScene, RenderSceneSchema, type RenderScene } from '../../sim/re
 import { captureFrame, POSE_STRIDE } from '../../sim/render/render-frame.ts';
 import { SceneRenderer } from '../../sim/render/scene-renderer.ts';
 import { decodePng, pixelAt, type RgbaImage } from '../../sim/render/png.ts';
-import type { RenderCamera } from '../../sim/render/render-camera.ts';
+import { mujocoCamera, orbitCamera, type RenderCamera } from '../../sim/render/render-camera.ts';
 
 // A red box that slides along x, a blue ball up high, other shapes off to the side, and two
 // geoms that must not be drawn: a bright green collision-only box (group 3) and a transparent one.
@@ -28,6 +28,8 @@ const MJCF = `
     <geom name="ellipsoid" type="ellipsoid" pos="0.6 0.6 0.1" size="0.1 0.05 0.05" rgba="0.9 0.7 0.1 1"/>
     <geom name="collision" type="box" pos="0.4 -0.1 0.1" size="0.08 0.08 0.08" rgba="0 1 0 1" group="3"/>
     <geom name="ghost" type="box" pos="-0.3 -0.3 0.1" size="0.08 0.08 0.08" rgba="0 1 0 0"/>
+    <camera name="top" pos="0 0 3" xyaxes="1 0 0 0 1 0" fovy="40"/>
+    <camera name="side" pos="0 -3 0.35" xyaxes="1 0 0 0 0 1" fovy="40"/>
   </worldbody>
 </mujoco>`;
 
@@ -36,8 +38,6 @@ const H = 150;
 const FOVY = 40;
 /** Straight down from 3 m: image right = +x, image up = +y. */
 const TOP: RenderCamera = { position: [0, 0, 3], lookAt: [0, 0, 0], up: [0, 1, 0], fovy: FOVY };
-/** From −y, level: image right = +x, image up = +z. */
-const SIDE: RenderCamera = { position: [0, -3, 0.35], lookAt: [0, 0, 0.35], fovy: FOVY };
 
 // By hue, not exact values: lit faces get shading and a specular sheen.
 const dominant = (c: number, o1: number, o2: number) => c > 90 && c > 1.8 * o1 && c > 1.8 * o2;
@@ -123,6 +123,28 @@ describe('captureFrame', () => {
   });
 });
 
+describe('cameras', () => {
+  const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 9));
+  it('reads MJCF cameras as position, look-at point, image up and fovy', () => {
+    frameWithSlide(0);
+    const top = mujocoCamera(model, data, idOf(mj, model, 'camera', 'top'));
+    close(top.position, TOP.position);
+    close(top.lookAt, [0, 0, 2]); // one metre along the view direction
+    close(top.up!, TOP.up!);
+    expect(top.fovy).toBeCloseTo(FOVY);
+    const side = mujocoCamera(model, data, idOf(mj, model, 'camera', 'side'));
+    close(side.lookAt, [0, -2, 0.35]);
+    close(side.up!, [0, 0, 1]);
+    expect(() => mujocoCamera(model, data, 7)).toThrow(/no camera 7/);
+  });
+
+  it('puts orbit cameras on a sphere around the target', () => {
+    const c = orbitCamera([1, 2, 0.5], 2, 90, 30, 50);
+    close(c.position, [1, 2 + 2 * Math.cos(Math.PI / 6), 0.5 + 1]);
+    expect(c.lookAt).toEqual([1, 2, 0.5]);
+  });
+});
+
 describe('SceneRenderer', () => {
   let r: SceneRenderer;
   let dir: string;
@@ -174,8 +196,8 @@ describe('SceneRenderer', () => {
     expect(isRed(pixelAt(moved, W / 2, H / 2))).toBe(false);
   });
 
-  it('keeps world z up in the image', async () => {
-    const img = await r.renderRgba(frameWithSlide(0), SIDE);
+  it('keeps world z up in the image (seen through the MJCF side camera)', async () => {
+    const img = await r.renderRgba(frameWithSlide(0), mujocoCamera(model, data, idOf(mj, model, 'camera', 'side')));
     const red = blob(img, isRed);
     const blue = blob(img, isBlue);
     expect(red.n).toBeGreaterThan(20);
@@ -193,8 +215,12 @@ describe('SceneRenderer', () => {
     expect(blob(first, isRed).x).toBeLessThan(W / 2 - 10); // slide −0.3: box on the left
 
     const out = join(dir, 'run.mp4');
-    const res = await r.renderVideo(frames, TOP, 24, out);
+    const res = await r.renderVideo(frames, TOP, 24, out, { pngEvery: 5, pngDir: join(dir, 'every5') });
     expect(res.frames).toBe(12);
+    expect(res.pngs.map((p) => p.slice(dir.length))).toEqual(['/every5/frame_00000.png', '/every5/frame_00005.png', '/every5/frame_00010.png']);
+    // Frame 10 (slide +0.2) shows the box right of centre, frame 0 (−0.3) left of it.
+    expect(blob(decodePng(readFileSync(res.pngs[2])), isRed).x).toBeGreaterThan(W / 2 + 5);
+    expect(blob(decodePng(readFileSync(res.pngs[0])), isRed).x).toBeLessThan(W / 2 - 10);
     expect(existsSync(out)).toBe(true);
     const probe = execFileSync('ffprobe', [
       '-v', 'error', '-count_frames', '-select_streams', 'v:0',
@@ -210,6 +236,18 @@ describe('SceneRenderer', () => {
     const probe = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,codec_name', '-of', 'json', out]).toString();
     expect(JSON.parse(probe).streams[0]).toMatchObject({ codec_name: 'vp9', nb_read_frames: '3' });
     await expect(r.renderVideo([frameWithSlide(0)], TOP, 10, join(dir, 'run.gif'))).rejects.toThrow(/\.mp4 or \.webm/);
+  });
+
+  it('switches scenes without relaunching (here: collision geoms shown)', async () => {
+    await r.setScene(describeScene(mj, model, { groups: [0, 1, 2, 3] }));
+    try {
+      const img = await r.renderRgba(frameWithSlide(0), TOP);
+      const green = blob(img, isGreen);
+      expect(green.n).toBeGreaterThan(20);
+      expect(green.x).toBeGreaterThan(W / 2); // the collision box is at x = 0.4
+    } finally {
+      await r.setScene(scene);
+    }
   });
 
   it('refuses frames from another model', async () => {
