@@ -1,0 +1,112 @@
+// MediaPipe HandLandmarker in the browser, driven from Node (perception/mediapipe/hand-landmarker.ts).
+// Everything is served by the local server: the tasks-vision bundle and its wasm from
+// node_modules, the model bundle and the frames from in-memory routes. Nothing leaves 127.0.0.1.
+import { FilesetResolver, HandLandmarker } from '/node_modules/@mediapipe/tasks-vision/vision_bundle.mjs';
+
+const WASM_BASE = '/node_modules/@mediapipe/tasks-vision/wasm';
+/** view name -> { landmarker, lastT, canvas-free RGBA scratch } */
+const views = new Map();
+
+async function fetchBytes(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** RGB24 -> RGBA ImageData (the landmarker takes ImageData; ffmpeg sends 3 bytes a pixel). */
+function toImageData(view, rgb, width, height) {
+  if (!view.image || view.image.width !== width || view.image.height !== height) {
+    view.image = new ImageData(width, height);
+  }
+  const out = new Uint32Array(view.image.data.buffer);
+  const n = width * height;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    out[i] = 0xff000000 | (rgb[j + 2] << 16) | (rgb[j + 1] << 8) | rgb[j];
+  }
+  return view.image;
+}
+
+function compact(result, width, height) {
+  const hands = [];
+  for (let h = 0; h < result.landmarks.length; h++) {
+    const lm = result.landmarks[h];
+    const points = new Array(lm.length * 3);
+    let presence = null;
+    for (let k = 0; k < lm.length; k++) {
+      points[3 * k] = lm[k].x * width;
+      points[3 * k + 1] = lm[k].y * height;
+      points[3 * k + 2] = lm[k].z;
+      if (typeof lm[k].presence === 'number') presence = Math.max(presence ?? 0, lm[k].presence);
+    }
+    const cat = (result.handedness[h] ?? [])[0];
+    hands.push({
+      handedness: cat ? cat.categoryName : null,
+      handednessScore: cat ? cat.score : 0,
+      presence,
+      landmarks: points,
+    });
+  }
+  return hands;
+}
+
+window.yotoHands = {
+  /** Create one landmarker per view name. Returns the delegate each ended up on. */
+  async init({ modelUrl, viewNames, delegate, numHands, minDetection, minPresence, minTracking }) {
+    const fileset = await FilesetResolver.forVisionTasks(WASM_BASE);
+    const model = await fetchBytes(modelUrl);
+    const out = {};
+    for (const name of viewNames) {
+      const t0 = performance.now();
+      const landmarker = await HandLandmarker.createFromOptions(fileset, {
+        baseOptions: { modelAssetBuffer: model, delegate },
+        runningMode: 'VIDEO',
+        numHands,
+        minHandDetectionConfidence: minDetection,
+        minHandPresenceConfidence: minPresence,
+        minTrackingConfidence: minTracking,
+      });
+      views.set(name, { landmarker, lastT: -Infinity, image: null });
+      out[name] = { loadMs: performance.now() - t0 };
+    }
+    return out;
+  },
+
+  /**
+   * Detect in one frame per listed view. Frames are fetched as raw RGB from `url?view=..`.
+   * `tMs` must increase per view (VIDEO mode); a repeated time is nudged forward by 1 µs.
+   */
+  async detect(requests) {
+    const frames = await Promise.all(requests.map((r) => fetchBytes(r.url)));
+    return requests.map((r, i) => {
+      const view = views.get(r.view);
+      if (!view) throw new Error(`no landmarker for view ${r.view}`);
+      const t = Math.max(r.tMs, view.lastT + 0.001);
+      view.lastT = t;
+      const image = toImageData(view, frames[i], r.width, r.height);
+      const t0 = performance.now();
+      const result = view.landmarker.detectForVideo(image, t);
+      return { hands: compact(result, r.width, r.height), ms: performance.now() - t0 };
+    });
+  },
+
+  /** Same, with the frames passed in as base64 (to compare transfer costs). */
+  detectBase64(requests) {
+    return requests.map((r) => {
+      const view = views.get(r.view);
+      if (!view) throw new Error(`no landmarker for view ${r.view}`);
+      const bin = atob(r.base64);
+      const rgb = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) rgb[i] = bin.charCodeAt(i);
+      const t = Math.max(r.tMs, view.lastT + 0.001);
+      view.lastT = t;
+      const result = view.landmarker.detectForVideo(toImageData(view, rgb, r.width, r.height), t);
+      return { hands: compact(result, r.width, r.height), ms: 0 };
+    });
+  },
+
+  close() {
+    for (const v of views.values()) v.landmarker.close();
+    views.clear();
+  },
+};
+window.yotoHandsReady = true;
