@@ -2,6 +2,10 @@
 import { Command } from 'commander';
 import { registerSim } from './sim.ts';
 import { registerDemo } from './demo.ts';
+import { registerCompressCommand } from './compress.ts';
+import { registerProgramCommand } from './program.ts';
+import { registerHandsCommand } from './hands.ts';
+import { registerExtractCommand } from './extract.ts';
 
 const program = new Command();
 program
@@ -13,5 +17,9 @@ program
 
 registerSim(program);
 registerDemo(program);
+registerHandsCommand(program);
+registerProgramCommand(program);
+registerExtractCommand(program);
+registerCompressCommand(program);
 
 await program.parseAsync(process.argv);

@@ -50,6 +50,16 @@ export function mlp(): tf.LayersModel {
   return tf.model({ inputs: x, outputs: y });
 }
 
+/** Sigmoid and softplus hidden units: zeroed units are constants folded into the next bias. */
+export function sigmoidMlp(): tf.LayersModel {
+  const x = tf.input({ shape: [3, 6], name: n('in') });
+  let h = L.dense({ units: 10, activation: 'sigmoid', name: n('dense') }).apply(x) as T;
+  h = L.dense({ units: 8, activation: 'softplus', name: n('dense') }).apply(h) as T;
+  h = L.flatten({ name: n('flat') }).apply(h) as T;
+  const y = L.dense({ units: 3, name: n('out') }).apply(h) as T;
+  return tf.model({ inputs: x, outputs: y });
+}
+
 export function vgg(): tf.LayersModel {
   const x = tf.input({ shape: [8, 8, 3], name: n('in') });
   let h = relu(bn(conv2d(x, 8)));
@@ -166,6 +176,26 @@ export function multiInput(): tf.LayersModel {
   const y1 = L.dense({ units: 2, name: n('y1') }).apply(h) as T;
   const y2 = L.dense({ units: 3, name: n('y2') }).apply(h) as T;
   return tf.model({ inputs: [a, b], outputs: [y1, y2] });
+}
+
+/**
+ * A BiDP-like policy: PointNet shared MLP over points with max-pooling, a proprio MLP, both
+ * concatenated into the condition of an MLP denoiser modulated by FiLM.
+ */
+export function pointnetPolicy(): tf.LayersModel {
+  const pts = tf.input({ shape: [32, 3], name: n('points') });
+  const prop = tf.input({ shape: [7], name: n('proprio') });
+  const noisy = tf.input({ shape: [10], name: n('noisy') });
+  let p = L.dense({ units: 16, activation: 'relu', name: n('pn') }).apply(pts) as T;
+  p = L.dense({ units: 24, activation: 'relu', name: n('pn') }).apply(p) as T;
+  p = L.globalMaxPooling1d({ name: n('pool') }).apply(p) as T;
+  const q = L.dense({ units: 8, activation: 'mish' as 'relu', name: n('prop') }).apply(prop) as T;
+  const cond = L.concatenate({ name: n('cond') }).apply([p, q]) as T;
+  let h = L.dense({ units: 32, activation: 'mish' as 'relu', name: n('den') }).apply(noisy) as T;
+  h = new FiLM({ name: n('film') }).apply([h, cond]) as T;
+  h = L.dense({ units: 32, activation: 'mish' as 'relu', name: n('den') }).apply(h) as T;
+  const y = L.dense({ units: 10, name: n('eps') }).apply(h) as T;
+  return tf.model({ inputs: [pts, prop, noisy], outputs: y });
 }
 
 /** Embedding, transposed/separable convs, padding, cropping. */

@@ -1,5 +1,5 @@
 /** `yoto compress` on a saved model: one-shot pruning, files written, outputs preserved. */
-import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf, initTf } from '../../core/tf.ts';
 import { registerCompressCommand } from '../../cli/compress.ts';
 import { loadModelFolder, saveModelFolder } from '../../compress/model-files.ts';
+import { readCompressReport } from '../../compress/report-file.ts';
 import * as A from './architectures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'yoto-compress-'));
@@ -56,8 +57,29 @@ describe('yoto compress', () => {
     const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 5);
     const d = tf.max(tf.abs(tf.sub(small.predict(x) as tf.Tensor, sparse.predict(x) as tf.Tensor))).dataSync()[0];
     expect(d).toBeLessThan(1e-5);
-    const report = JSON.parse(readFileSync(join(outDir, 'compress-report.json'), 'utf8')) as { params: { after: number } };
+    const report = readCompressReport(join(outDir, 'compress-report.json'));
     expect(report.params.after).toBe(j.params_after);
+    expect(report.removedGroups).toBe(j.removed_groups);
+  });
+
+  it('random groups of a saved GroupNorm + FiLM U-Net (custom layers load by name)', async () => {
+    const model = A.temporalUnet({ width: 8 });
+    A.randomizeWeights(model, 4);
+    await saveModelFolder(model, join(dir, 'unet'));
+    const r = await run(['--model', join(dir, 'unet'), '--method', 'random', '--seed', '3', '--out', join(dir, 'unet-small'), '--latency-runs', '0', '--json']);
+    expect(r.code).toBeUndefined();
+    const j = JSON.parse(r.out[r.out.length - 1]) as Record<string, number>;
+    expect(j.removed_groups).toBeGreaterThan(0);
+    expect(j.max_abs_diff).toBeLessThan(1e-5);
+    const small = await loadModelFolder(join(dir, 'unet-small', 'model.json'));
+    expect(small.countParams()).toBe(j.params_after);
+  });
+
+  it('a report of another version is refused with the field named', () => {
+    const path = join(dir, 'small', 'compress-report.json');
+    const bad = { ...JSON.parse(readFileSync(path, 'utf8')), version: 99 };
+    writeFileSync(join(dir, 'bad-report.json'), JSON.stringify(bad));
+    expect(() => readCompressReport(join(dir, 'bad-report.json'))).toThrow(/version: unsupported compress report version/);
   });
 
   it('a missing model file is one line naming the path, exit code 1', async () => {

@@ -30,19 +30,32 @@ describe('dependency graph', () => {
     expect(reasons.filter((r) => r === 'reaches a model output').length).toBe(3);
   });
 
-  it('sigmoid hidden units are not zero-invariant; softmax and LayerNorm are never pruned', () => {
-    const x = tf.input({ shape: [5] });
+  it('sigmoid units fold into the next Dense bias; into a conv they are not zero-invariant', () => {
+    const x = tf.input({ shape: [6, 5] });
     const s = L.dense({ units: 4, activation: 'sigmoid', name: 'g_sig' }).apply(x) as T;
-    let h = L.dense({ units: 6, name: 'g_pre_ln' }).apply(s) as T;
+    const d = L.dense({ units: 3, name: 'g_after_sig' }).apply(s) as T;
+    const s2 = L.dense({ units: 4, activation: 'sigmoid', name: 'g_sig2' }).apply(d) as T;
+    const y = L.conv1d({ filters: 2, kernelSize: 3, padding: 'same', name: 'g_conv' }).apply(s2) as T;
+    const oto = new OTO(tf.model({ inputs: x, outputs: y }));
+    const sig = oto.groups.filter((z) => z.owned.some((o) => o.layer === 'g_sig'));
+    expect(sig.length).toBe(4);
+    for (const z of sig) {
+      expect(z.prunable).toBe(true);
+      expect(z.folds).toEqual([{ slice: z.consumed[0], value: 0.5 }]);
+    }
+    const sig2 = oto.groups.filter((z) => z.owned.some((o) => o.layer === 'g_sig2'));
+    expect(sig2.every((z) => !z.prunable && /not zero-invariant.*g_conv/.test(z.reason ?? ''))).toBe(true);
+  });
+
+  it('softmax and LayerNorm are never pruned', () => {
+    const x = tf.input({ shape: [5] });
+    let h = L.dense({ units: 6, name: 'g_pre_ln' }).apply(x) as T;
     h = L.layerNormalization({ name: 'g_ln' }).apply(h) as T;
     h = L.dense({ units: 6, name: 'g_pre_sm' }).apply(h) as T;
     h = L.activation({ activation: 'softmax', name: 'g_sm' }).apply(h) as T;
     const y = L.dense({ units: 2, name: 'g_out' }).apply(h) as T;
     const oto = new OTO(tf.model({ inputs: x, outputs: y }));
     expect(oto.prunableGroups.length).toBe(0);
-    const sig = oto.groups.filter((z) => z.owned.some((o) => o.layer === 'g_sig'));
-    expect(sig.length).toBe(4);
-    expect(sig[0].reason).toMatch(/not zero-invariant.*g_pre_ln/);
     const ln = oto.groups.filter((z) => z.owned.some((o) => o.layer === 'g_ln'));
     expect(ln.length).toBe(1);
     expect(ln[0].reason).toMatch(/every channel/);
@@ -116,6 +129,15 @@ describe('dependency graph', () => {
     // g_pre's units feed g_shared's kernel rows, which b's channels also use: not prunable.
     expect(oto.groups.filter((z) => z.owned.some((o) => o.layer === 'g_pre')).every((z) => !z.prunable)).toBe(true);
     expect(oto.prunableGroups.length).toBe(6);
+  });
+
+  it('a frozen layer keeps its channels', () => {
+    const x = tf.input({ shape: [5] });
+    const frozen = L.dense({ units: 6, activation: 'relu', name: 'g_frozen', trainable: false });
+    const h = L.dense({ units: 4, activation: 'relu', name: 'g_free' }).apply(frozen.apply(x) as T) as T;
+    const oto = new OTO(tf.model({ inputs: x, outputs: L.dense({ units: 1 }).apply(h) as T }));
+    expect(oto.prunableGroups.map((z) => z.owned[0].layer)).toEqual(['g_free', 'g_free', 'g_free', 'g_free']);
+    expect(oto.groups.find((z) => z.owned.some((o) => o.layer === 'g_frozen'))!.reason).toMatch(/frozen/);
   });
 
   it('counts parameters and MACs per layer', () => {

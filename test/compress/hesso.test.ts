@@ -70,7 +70,21 @@ describe('HESSO', () => {
       identification: 'cric',
       cric: { samplingSteps: 8, maxCycles: 3 },
     });
-    train(model, opt, trainSet, STEPS, BATCH, 5);
+    // Trial projections are undone: while CRIC runs, no group stays zero between cycles.
+    let cricSteps = 0;
+    let maxZeroAtCycleStart = 0;
+    let lastCycles = 0;
+    for (let s = 0; s < STEPS; s += 1) {
+      train(model, opt, trainSet, 1, BATCH, 1000 + s);
+      const m = opt.metrics();
+      if (m.phase === 'cric') cricSteps++;
+      if (m.cricCycles !== lastCycles) {
+        maxZeroAtCycleStart = Math.max(maxZeroAtCycleStart, m.zeroGroups);
+        lastCycles = m.cricCycles;
+      }
+    }
+    expect(cricSteps).toBeGreaterThan(8);
+    expect(maxZeroAtCycleStart).toBe(0);
     const m = opt.metrics();
     expect(m.cricCycles).toBeGreaterThanOrEqual(1);
     expect(m.zeroGroups).toBe(64);

@@ -40,6 +40,7 @@ function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
 const cases: [string, () => tf.LayersModel][] = [
   ['MLP', A.mlp],
   ['Sequential MLP', A.sequentialMlp],
+  ['sigmoid/softplus MLP (constants folded into biases)', A.sigmoidMlp],
   ['VGG conv + BatchNorm + Flatten', A.vgg],
   ['ResNet projection shortcuts', A.resnet],
   ['DenseNet concat', A.densenet],
@@ -47,8 +48,29 @@ const cases: [string, () => tf.LayersModel][] = [
   ['squeeze-and-excitation', A.squeezeExcite],
   ['1-D temporal U-Net, GroupNorm + FiLM', () => A.temporalUnet()],
   ['multi-input, multi-output', A.multiInput],
+  ['PointNet encoder + FiLM MLP denoiser (3 inputs)', A.pointnetPolicy],
   ['embedding, separable, transposed, padding', A.extras],
 ];
+
+describe('one-shot magnitude pruning', () => {
+  it('zeroes the lowest-RMS groups, and only prunable ones', async () => {
+    const model = A.vgg();
+    A.randomizeWeights(model, 2);
+    const oto = new OTO(model);
+    // Shrink one conv's first 3 filters: they must be among the groups picked.
+    const conv = model.layers.find((l) => l.getClassName() === 'Conv2D')!;
+    const k = conv.weights[0].read();
+    const scaled = tf.tidy(() => tf.mul(k, tf.tensor([0.01, 0.01, 0.01, 1, 1, 1, 1, 1], [1, 1, 1, 8])));
+    conv.weights[0].write(scaled);
+    scaled.dispose();
+    const picked = oto.zeroLowestGroups(0.25);
+    expect(picked.length).toBe(Math.round(0.25 * oto.prunableGroups.length));
+    expect(picked.every((z) => z.prunable)).toBe(true);
+    const shrunk = picked.filter((z) => z.owned.some((s) => s.layer === conv.name && s.weight === 0 && s.index < 3));
+    expect(shrunk.length).toBe(3);
+    expect(oto.zeroGroupsNow().length).toBe(picked.length);
+  });
+});
 
 describe('subnet equals the group-sparse model', () => {
   for (const [name, build] of cases) {

@@ -14,16 +14,16 @@ export function randn(rng: Rng, shape: number[]): tf.Tensor {
 }
 
 /**
- * max |wasm − cpu| / max(1, max |cpu|) over every output of `f`, which must return fresh
- * tensors; also checks both backends gave the same shapes.
+ * max |wasm − cpu| / max(1, max |cpu|) over every output of `f` (run on wasm) and `onCpu`
+ * (run on cpu; `f` unless given); also checks both backends gave the same shapes.
  */
-export function wasmVsCpu(f: () => tf.Tensor | tf.Tensor[]): number {
+export function wasmVsCpu(f: () => tf.Tensor | tf.Tensor[], onCpu: () => tf.Tensor | tf.Tensor[] = f): number {
   const results: { shape: number[]; values: Float32Array }[][] = [];
   const before = tf.getBackend();
   try {
     for (const b of ['wasm', 'cpu']) {
       tf.setBackend(b);
-      const r = tf.tidy(f);
+      const r = tf.tidy(b === 'cpu' ? onCpu : f);
       const list = Array.isArray(r) ? r : [r];
       results.push(list.map((t) => ({ shape: t.shape, values: Float32Array.from(t.dataSync() as ArrayLike<number>) })));
       list.forEach((t) => t.dispose());

@@ -3,7 +3,9 @@
  * and gradients over seeded random shapes, transpose flags, batch broadcasting, strides and
  * padding.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { loadNative } from '../../core/tf/backend.ts';
 import { tf, initTf } from '../../core/tf.ts';
 import { Rng } from '../../core/rng.ts';
 import { tileGrad } from '../../core/tf/tile-grad.ts';
@@ -38,6 +40,43 @@ describe('initTf', () => {
   });
 });
 
+describe('native backend detection', () => {
+  it('a missing package, or one that registers nothing, is skipped', async () => {
+    expect(await loadNative('tfjs-node', () => Promise.reject(new Error('Cannot find module')))).toBe(false);
+    expect(await loadNative('tfjs-node-gpu', () => Promise.resolve({}))).toBe(false);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('a half-installed package whose binding fails to start is skipped and unregistered', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const load = async () => {
+        tf.registerBackend('tensorflow', () => {
+          throw new Error('libtensorflow.so: cannot open shared object file');
+        });
+      };
+      expect(await loadNative('tfjs-node', load)).toBe(false);
+      expect(tf.findBackendFactory('tensorflow')).toBeFalsy();
+    } finally {
+      warn.mockRestore();
+      await initTf({ backend: 'wasm' });
+    }
+  });
+
+  it('a package that registers a working backend is selected', async () => {
+    try {
+      const load = async () => {
+        tf.registerBackend('tensorflow', () => new MathBackendCPU());
+      };
+      expect(await loadNative('tfjs-node', load)).toBe(true);
+      expect(tf.getBackend()).toBe('tensorflow');
+    } finally {
+      tf.removeBackend('tensorflow');
+      await initTf({ backend: 'wasm' });
+    }
+  });
+});
+
 describe('BatchMatMul on wasm', () => {
   const rng = new Rng(7);
   const dim = () => 1 + rng.int(40);
@@ -64,15 +103,28 @@ describe('BatchMatMul on wasm', () => {
   cases.push({ a: [3, 40, 50], b: [3, 40, 60], ta: true, tb: false, what: 'both batched, looped' });
   cases.push({ a: [3, 60, 50], b: [3, 40, 50], ta: false, tb: true, what: 'both batched, looped' });
   cases.push({ a: [96, 130], b: [200, 96], ta: true, tb: true, what: 'both transposed' });
+  cases.push({ a: [2, 1, 5, 7], b: [1, 3, 7, 4], ta: false, tb: false, what: 'both broadcast' });
+  cases.push({ a: [3, 1, 40, 50], b: [2, 60, 40], ta: true, tb: true, what: 'both broadcast, looped' });
 
   for (const c of cases) {
     it(`${c.what}: [${c.a}]${c.ta ? 'ᵀ' : ''} · [${c.b}]${c.tb ? 'ᵀ' : ''}`, () => {
       const r = new Rng(c.a.length * 1000 + c.b.reduce((s, v) => s * 7 + v, 1));
       const a = randn(r, c.a);
       const b = randn(r, c.b);
-      expect(wasmVsCpu(() => tf.matMul(a, b, c.ta, c.tb))).toBeLessThan(TOL);
-      const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => weightedSum(tf.matMul(x, y, c.ta, c.tb)));
-      expect(wasmVsCpu(() => g([a, b]))).toBeLessThan(TOL);
+      // tfjs's cpu kernel broadcasts only one operand (it returns too few values for
+      // [2,1,·,·]·[1,3,·,·]): its reference for those cases gets explicitly tiled operands.
+      const both = c.what.startsWith('both broadcast');
+      const full = (x: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] => {
+        if (!both) return [x, y];
+        const shape = tf.backend_util.assertAndGetBroadcastShape(x.shape.slice(0, -2), y.shape.slice(0, -2));
+        const to = (t: tf.Tensor) => tf.broadcastTo(tf.reshape(t, [...new Array(shape.length + 2 - t.rank).fill(1), ...t.shape]), [...shape, ...t.shape.slice(-2)]);
+        return [to(x), to(y)];
+      };
+      const mm = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, c.ta, c.tb);
+      expect(wasmVsCpu(() => mm(a, b), () => mm(...full(a, b)))).toBeLessThan(TOL);
+      const g = tf.grads((x: tf.Tensor, y: tf.Tensor) => weightedSum(mm(x, y)));
+      const gRef = tf.grads((x: tf.Tensor, y: tf.Tensor) => weightedSum(mm(...full(x, y))));
+      expect(wasmVsCpu(() => g([a, b]), () => gRef([a, b]))).toBeLessThan(TOL);
       tf.dispose([a, b]);
     });
   }
@@ -128,6 +180,50 @@ describe('convolution gradients on wasm', () => {
     });
   }
 
+  it('fused conv2d (bias, relu) with dilation, and with a numeric pad on a non-square filter', () => {
+    for (const [xs, fs, stride, pad, dil] of [
+      [[2, 9, 9, 3], [3, 3], 1, 'same', 2],
+      [[2, 8, 5, 4], [2, 3], 2, 1, 1],
+      [[1, 12, 7, 2], [3, 2], 1, 'valid', [2, 1]],
+      [[3, 5, 4, 6], [1, 1], 1, 'valid', 1],
+      [[3, 5, 4, 6], [1, 1], 1, 'same', 1],
+    ] as const) {
+      const x = randn(rng, [...xs]);
+      const w = randn(rng, [...fs, xs[3], 5]);
+      const bias = randn(rng, [5]);
+      expect(
+        wasmVsCpu(() =>
+          tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: stride, pad, dilations: dil as number, bias, activation: 'relu' }),
+        ),
+      ).toBeLessThan(TOL);
+      expect(wasmVsCpu(() => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, pad, 'NHWC', dil as number))).toBeLessThan(TOL);
+      tf.dispose([x, w, bias]);
+    }
+  });
+
+  it('depthwise with a numeric pad on a non-square filter (native sizes disagree)', () => {
+    const x = randn(rng, [2, 6, 5, 3]);
+    const w = randn(rng, [2, 3, 3, 2]);
+    const conv = (a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 1);
+    expect(wasmVsCpu(() => conv(x, w))).toBeLessThan(TOL);
+    tf.dispose([x, w]);
+  });
+
+  it('conv2dTranspose (forward is Conv2DBackpropInput): forward and gradients', () => {
+    for (const [xs, fs, stride, pad, outHW] of [
+      [[2, 5, 5, 6], [3, 3], 2, 'same', [10, 10]],
+      [[1, 4, 7, 3], [2, 4], 1, 'valid', [5, 10]],
+    ] as const) {
+      const x = randn(rng, [...xs]);
+      const w = randn(rng, [...fs, 4, xs[3]]);
+      const outShape: [number, number, number, number] = [xs[0], outHW[0], outHW[1], 4];
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, stride, pad);
+      expect(wasmVsCpu(() => f(x, w))).toBeLessThan(TOL);
+      expect(wasmVsCpu(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => weightedSum(f(a, b)))([x, w]))).toBeLessThan(TOL);
+      tf.dispose([x, w]);
+    }
+  });
+
   it('conv1d with stride and padding, and separableConv2d: gradients', () => {
     const x = randn(rng, [3, 16, 6]);
     const w = randn(rng, [5, 6, 7]);
@@ -151,6 +247,11 @@ describe('other kernels on wasm', () => {
     const data = randn(rng, [12, 5]);
     const ids = tf.tensor1d([0, 3, 3, 1, 0, 6, 2, 2, 2, 5, 0, 1], 'int32');
     expect(wasmVsCpu(() => tf.unsortedSegmentSum(data, ids, 7))).toBeLessThan(TOL);
+    const data3 = randn(rng, [4, 2, 3]);
+    const ids3 = tf.tensor1d([2, 0, 2, 1], 'int32');
+    expect(wasmVsCpu(() => tf.unsortedSegmentSum(data3, ids3, 4))).toBeLessThan(TOL);
+    expect(wasmVsCpu(() => tf.cast(tf.unsortedSegmentSum(tf.cast(tf.mul(data3, 5), 'int32'), ids3, 3), 'float32'))).toBe(0);
+    tf.dispose([data3, ids3]);
     const table = randn(rng, [9, 4]);
     const idx = tf.tensor2d([[1, 3, 3], [8, 0, 1]], [2, 3], 'int32');
     expect(wasmVsCpu(() => tf.grads((t: tf.Tensor) => weightedSum(tf.gather(t, idx)))([table]))).toBeLessThan(TOL);
@@ -189,6 +290,31 @@ describe('other kernels on wasm', () => {
     const x = randn(rng, shape);
     expect(wasmVsCpu(() => tf.grads((a: tf.Tensor) => weightedSum(tf.tile(a, reps)))([x]))).toBeLessThan(TOL);
     tf.dispose([dy, x]);
+  });
+
+  it('Tanh and Softplus (through Sigmoid), forward and gradient, over a wide range', () => {
+    const x = tf.concat([tf.mul(randn(rng, [2000]), 6), tf.tensor1d([0, 1e-6, -1e-6, 30, -30, 90, -90, 1e5, -1e5])]);
+    expect(wasmVsCpu(() => tf.tanh(x))).toBeLessThan(TOL);
+    expect(wasmVsCpu(() => tf.softplus(x))).toBeLessThan(TOL);
+    const mish = (u: tf.Tensor) => tf.mul(u, tf.tanh(tf.softplus(u)));
+    expect(wasmVsCpu(() => mish(x))).toBeLessThan(TOL);
+    expect(wasmVsCpu(() => tf.grad((u: tf.Tensor) => weightedSum(mish(u)))(x))).toBeLessThan(TOL);
+    tf.setBackend('wasm');
+    const edge = tf.softplus(tf.tensor1d([Infinity, -Infinity, NaN])).dataSync();
+    expect(Array.from(edge)).toEqual([Infinity, 0, NaN]);
+    x.dispose();
+  });
+
+  it('Identity and same-dtype Cast share data; other casts convert', () => {
+    const x = randn(rng, [3, 4]);
+    expect(wasmVsCpu(() => tf.clone(x))).toBe(0);
+    expect(wasmVsCpu(() => tf.cast(x, 'float32'))).toBe(0);
+    expect(wasmVsCpu(() => tf.cast(tf.cast(tf.mul(x, 3), 'int32'), 'float32'))).toBe(0);
+    tf.setBackend('wasm');
+    const c = tf.clone(x);
+    x.dispose();
+    expect(c.dataSync().length).toBe(12); // still readable after the original is disposed
+    c.dispose();
   });
 
   it('Einsum (delegated to the cpu kernel)', () => {
