@@ -7,13 +7,20 @@
  * knuckles), which stays defined when thumb and index touch, composed with a per-hand offset
  * rotation that maps the palm frame to the gripper frame (z = approach, x = closing).
  */
-import { add, cross, dist, normalize, quatFromAxes, quatMul, quatRotate, scale, sub, type Pose, type Quat, type Vec3 } from '../../core/geometry.ts';
+import { add, cross, dist, normalize, quatFromAxes, quatMul, quatNormalize, quatRotate, scale, sub, type Pose, type Quat, type Vec3 } from '../../core/geometry.ts';
 import { LM, type HandSide } from '../../core/hands.ts';
 
 export type Landmarks = readonly Vec3[];
 
-/** Rotation from the palm frame to the gripper frame, plus a translation in the palm frame. */
-export type HandOffset = Pose;
+/**
+ * Where the gripper sits relative to the hand: a rotation from the palm frame to the gripper
+ * frame and a translation in the palm frame, from the anchor: 'palm' = the wrist landmark (the
+ * rigid part of the hand, robust to fingertip noise and occlusion), 'pinch' = the thumb–index
+ * pinch point (follows the fingertips; better for hands whose grasp point moves with the object).
+ */
+export interface HandOffset extends Pose {
+  anchor: 'palm' | 'pinch';
+}
 
 /**
  * Palm frame: a = wrist → middle knuckle (along the fingers), b = pinky knuckle → index knuckle
@@ -32,10 +39,12 @@ export const pinchPoint = (lm: Landmarks): Vec3 => scale(add(lm[LM.thumb_tip], l
 /** Thumb-tip to index-tip distance (m). */
 export const aperture = (lm: Landmarks): number => dist(lm[LM.thumb_tip], lm[LM.index_tip]);
 
+const anchorPoint = (lm: Landmarks, anchor: HandOffset['anchor']): Vec3 => (anchor === 'palm' ? lm[LM.wrist] : pinchPoint(lm));
+
 export function gripperPose(lm: Landmarks, offset: HandOffset): Pose {
   const palm = palmFrame(lm);
   return {
-    position: add(pinchPoint(lm), quatRotate(palm, offset.position)),
+    position: add(anchorPoint(lm, offset.anchor), quatRotate(palm, offset.position)),
     quaternion: quatMul(palm, offset.quaternion),
   };
 }
@@ -44,10 +53,20 @@ export function gripperPose(lm: Landmarks, offset: HandOffset): Pose {
  * Default palm → gripper offsets for a pinch grasp: the approach axis runs along the fingers,
  * and the fingers close across the palm (thumb and index oppose along the palm's width).
  */
-export const DEFAULT_HAND_OFFSETS: Record<HandSide, HandOffset> = {
+export const PINCH_OFFSETS: Record<HandSide, HandOffset> = {
   // gripper x = palm b, gripper z = palm a, so gripper y = a × b = palm c.
-  left: { position: [0, 0, 0], quaternion: quatFromAxes([0, 1, 0], [0, 0, 1], [1, 0, 0]) },
-  right: { position: [0, 0, 0], quaternion: quatFromAxes([0, 1, 0], [0, 0, 1], [1, 0, 0]) },
+  left: { anchor: 'pinch', position: [0, 0, 0], quaternion: quatFromAxes([0, 1, 0], [0, 0, 1], [1, 0, 0]) },
+  right: { anchor: 'pinch', position: [0, 0, 0], quaternion: quatFromAxes([0, 1, 0], [0, 0, 1], [1, 0, 0]) },
+};
+/**
+ * Default palm → gripper offsets, anchored at the wrist: fitted (fitHandOffset) to yoto's
+ * synthetic demonstrator, whose pinch grasp is a natural one; the fitted pose reproduces its
+ * TCP to < 0.1 mm and 0.1°. A person whose grasp differs can fit their own from a short
+ * recording with known gripper poses, or use PINCH_OFFSETS.
+ */
+export const DEFAULT_HAND_OFFSETS: Record<HandSide, HandOffset> = {
+  left: { anchor: 'palm', position: [0.1278, 0.0213, 0.0524], quaternion: quatNormalize([0.6635, -0.0743, 0.3944, -0.6314]) },
+  right: { anchor: 'palm', position: [0.1276, 0.0219, -0.0525], quaternion: quatNormalize([0.6036, -0.4243, 0.08, -0.6702]) },
 };
 
 /**
@@ -55,7 +74,7 @@ export const DEFAULT_HAND_OFFSETS: Record<HandSide, HandOffset> = {
  * calibration recording, or synthetic video): rotation = chordal mean of palm⁻¹·gripper,
  * translation = mean of the pinch-to-TCP vector in the palm frame.
  */
-export function fitHandOffset(samples: { landmarks: Landmarks; gripper: Pose }[]): HandOffset {
+export function fitHandOffset(samples: { landmarks: Landmarks; gripper: Pose }[], anchor: HandOffset['anchor'] = 'palm'): HandOffset {
   if (samples.length === 0) throw new Error('fitHandOffset: no samples');
   const acc: [number, number, number, number] = [0, 0, 0, 0];
   const t: Vec3 = [0, 0, 0];
@@ -67,9 +86,9 @@ export function fitHandOffset(samples: { landmarks: Landmarks; gripper: Pose }[]
     ref ??= q;
     if (q[0] * ref[0] + q[1] * ref[1] + q[2] * ref[2] + q[3] * ref[3] < 0) q = [-q[0], -q[1], -q[2], -q[3]];
     for (let k = 0; k < 4; k++) acc[k] += q[k];
-    const d = quatRotate(inv, sub(s.gripper.position, pinchPoint(s.landmarks)));
+    const d = quatRotate(inv, sub(s.gripper.position, anchorPoint(s.landmarks, anchor)));
     for (let k = 0; k < 3; k++) t[k] += d[k] / samples.length;
   }
   const n = Math.hypot(...acc);
-  return { position: t, quaternion: [acc[0] / n, acc[1] / n, acc[2] / n, acc[3] / n] };
+  return { anchor, position: t, quaternion: [acc[0] / n, acc[1] / n, acc[2] / n, acc[3] / n] };
 }

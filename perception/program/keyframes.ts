@@ -69,11 +69,15 @@ export function stopFrames(poses: readonly (Pose | null)[], fps: number, o: Keyf
     if (still && start < 0) start = i;
     if (!still && start >= 0) {
       if (i - start >= o.minStopFrames) {
-        // Noise can break one long rest into several: join rests separated by a brief flicker.
+        // Noise can break one long rest into several: join rests when the hand stayed put between them.
         const prev = out.at(-1);
-        const a = poses[prev?.start ?? 0];
-        const b = poses[start];
-        if (prev && start - prev.end <= o.minStopFrames && a && b && dist(a.position, b.position) < o.positionTolerance) prev.end = i - 1;
+        const a = prev ? poses[prev.start] : null;
+        let stayed = !!a;
+        for (let j = prev?.end ?? 0; stayed && j <= start; j++) {
+          const p = poses[j];
+          if (p && a && dist(p.position, a.position) > 1.5 * o.positionTolerance) stayed = false;
+        }
+        if (prev && stayed) prev.end = i - 1;
         else out.push({ start, end: i - 1 });
       }
       start = -1;
@@ -99,9 +103,36 @@ export function speedMinima(poses: readonly (Pose | null)[], fps: number, o: Key
     if (!isMin) continue;
     const before = Math.max(...linear.slice(Math.max(0, i - around), i).filter(Number.isFinite));
     const after = Math.max(...linear.slice(i + 1, i + 1 + around).filter(Number.isFinite));
-    if (v < 0.25 * Math.min(before, after)) out.push(i);
+    if (v < 0.35 * Math.min(before, after)) out.push(cornerNear(poses, i, w * 2));
   }
   return out;
+}
+
+/**
+ * Smoothing and an asymmetric speed profile (fast in, slow out) shift the speed minimum away from
+ * the keypose; the corner of the path — the point farthest from the chord across the window —
+ * marks it better when the path turns there.
+ */
+function cornerNear(poses: readonly (Pose | null)[], m: number, w: number): number {
+  const a = poses[Math.max(0, m - w)];
+  const b = poses[Math.min(poses.length - 1, m + w)];
+  if (!a || !b) return m;
+  const chord = sub(b.position, a.position);
+  const len2 = dot(chord, chord);
+  if (len2 < 1e-8) return m;
+  let best = m;
+  let bestD = 0.005;
+  for (let i = Math.max(0, m - w); i <= Math.min(poses.length - 1, m + w); i++) {
+    const p = poses[i];
+    if (!p) continue;
+    const s = Math.min(1, Math.max(0, dot(sub(p.position, a.position), chord) / len2));
+    const d = dist(p.position, add(a.position, scale(chord, s)));
+    if (d > bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /** Ramer–Douglas–Peucker on a pose path: frames where it leaves the straight/slerp chord. */
