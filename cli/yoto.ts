@@ -6,6 +6,14 @@ import { registerCompressCommand } from './compress.ts';
 import { registerProgramCommand } from './program.ts';
 import { registerHandsCommand } from './hands.ts';
 import { registerExtractCommand } from './extract.ts';
+import { registerAugmentCommand } from './augment.ts';
+import { registerDatasetCommand } from './dataset.ts';
+
+// `yoto ... | head` closes stdout early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 const program = new Command();
 program
@@ -20,6 +28,8 @@ registerDemo(program);
 registerHandsCommand(program);
 registerProgramCommand(program);
 registerExtractCommand(program);
+registerAugmentCommand(program);
+registerDatasetCommand(program);
 registerCompressCommand(program);
 
 await program.parseAsync(process.argv);

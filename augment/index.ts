@@ -1,0 +1,9 @@
+/** Public API of augment/: one demonstrated program → a dataset of verified demonstrations. */
+export { augment, CONTROL_HZ, DEFAULT_RECORD_HZ, DEFAULT_AUGMENT_CAMERA, type AugmentOptions, type AugmentProgress, type AugmentSummary } from './augment.ts';
+export { transformProgram, objectMotion, movePose, type ObjectMotion } from './transform.ts';
+export { samplePlacement, placementRanges, candidateSeed, type PlacementRange } from './placement.ts';
+export { runCandidate, candidatePlan, type CandidateContext, type CandidateResult, type FailureKind } from './candidate.ts';
+export { EpisodeRecorder, type RecordedEpisode, type RecorderOptions } from './recorder.ts';
+export { DatasetWriter, type EpisodeRows, type CommitStage } from './dataset-writer.ts';
+export { datasetInfo, readEpisode, type DatasetInfo, type KeyInfo } from './dataset-reader.ts';
+export { DATA_KEYS, META_KEYS, DatasetAttrsSchema, type DatasetAttrs, type DataKey, type MetaKey, type KeySpec } from './dataset-layout.ts';
