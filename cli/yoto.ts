@@ -4,6 +4,7 @@ import { registerSim } from './sim.ts';
 import { registerDemo } from './demo.ts';
 import { registerCompressCommand } from './compress.ts';
 import { registerProgramCommand } from './program.ts';
+import { registerSynthCommand } from './synth.ts';
 import { registerHandsCommand } from './hands.ts';
 import { registerExtractCommand } from './extract.ts';
 import { registerAugmentCommand } from './augment.ts';
@@ -25,6 +26,7 @@ program
 
 registerSim(program);
 registerDemo(program);
+registerSynthCommand(program);
 registerHandsCommand(program);
 registerProgramCommand(program);
 registerExtractCommand(program);

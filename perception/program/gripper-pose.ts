@@ -84,6 +84,9 @@ export function fitHandOffset(samples: { landmarks: Landmarks; gripper: Pose }[]
     const inv: Quat = [-palm[0], -palm[1], -palm[2], palm[3]];
     let q = quatMul(inv, s.gripper.quaternion);
     ref ??= q;
+    // A parallel gripper is the same after a half turn about its approach axis: take the twin nearer the others.
+    const twin = quatMul(q, [0, 0, 1, 0]);
+    if (Math.abs(twin[0] * ref[0] + twin[1] * ref[1] + twin[2] * ref[2] + twin[3] * ref[3]) > Math.abs(q[0] * ref[0] + q[1] * ref[1] + q[2] * ref[2] + q[3] * ref[3])) q = twin;
     if (q[0] * ref[0] + q[1] * ref[1] + q[2] * ref[2] + q[3] * ref[3] < 0) q = [-q[0], -q[1], -q[2], -q[3]];
     for (let k = 0; k < 4; k++) acc[k] += q[k];
     const d = quatRotate(inv, sub(s.gripper.position, anchorPoint(s.landmarks, anchor)));
