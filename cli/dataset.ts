@@ -4,7 +4,10 @@ import { datasetInfo } from '../augment/index.ts';
 import { action } from './run-command.ts';
 
 export function registerDatasetCommand(program: Command): void {
-  const ds = program.command('dataset').description('inspect datasets written by `yoto augment`');
+  const ds = program
+    .command('dataset')
+    .description('inspect datasets written by `yoto augment`')
+    .addHelpText('after', '\nExample:\n  $ yoto dataset info dataset/');
   ds.command('info')
     .description('summarize a dataset: task, episodes, lengths, kept/tried, every key with shape and dtype')
     .argument('<dir>', 'dataset folder')

@@ -1,51 +1,121 @@
 /**
- * `yoto demo` (npm run demo): the longest real end-to-end run the project has today. For each
- * task: the scripted program over seeded placements in MuJoCo, then one episode rendered to video
- * in headless Chromium. Later stages (stereo video → program → demonstrations → policy) join it
- * as they land.
+ * `yoto demo` (npm run demo): the main job on the embedded sample — a stereo video of a person
+ * lifting a bar with both hands (samples/lift-bar, made by `yoto synth`) → 3-D hand tracks →
+ * keypose program → the program run on the simulated arms at the video's placement → verified
+ * demonstrations over new placements (Zarr dataset) → a rendered video of the robot doing it.
+ * The policy stage joins when it lands.
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Progress } from '../core/progress.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
-import { TASKS, runEpisodes, renderEpisode, sampleScene, WORKCELL_CAMERAS } from '../sim/index.ts';
+import { readJsonFile } from '../core/read.ts';
+import { SceneSchema } from '../core/scene.ts';
+import { YotoError } from '../core/errors.ts';
+import { getTask, renderEpisode, runEpisode, validateScene, WORKCELL_CAMERAS } from '../sim/index.ts';
+import { readCalibration } from '../perception/calibration/read-calibration.ts';
+import { trackHands } from '../perception/hands/track-hands.ts';
+import { programFromHands } from '../perception/program/program-from-hands.ts';
+import { augment, datasetInfo } from '../augment/index.ts';
 import { action, intFlag } from './run-command.ts';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('end-to-end run on every task: scripted programs in MuJoCo, success rates, rendered videos')
+    .description('the whole pipeline on the embedded sample video: hands → program → sim → augmented dataset → rendered video')
+    .option('--sample <dir>', 'a folder with left.webm, right.webm, calib.yaml, scene.json', 'samples/lift-bar')
     .option('--out <dir>', 'output folder', 'out/demo')
-    .option('--episodes <n>', 'episodes per task', intFlag('--episodes', 1), 10)
-    .option('--seed <n>', 'first placement seed', intFlag('--seed'), 1000)
-    .option('--no-render', 'skip the videos')
+    .option('-n, --demos <n>', 'verified demonstrations to generate', intFlag('--demos', 0), 10)
+    .option('--seed <n>', 'augmentation seed', intFlag('--seed'), 0)
+    .option('--no-render', 'skip the robot video')
     .option('--json', 'print one JSON summary object as the last line')
-    .addHelpText('after', '\nExample:\n  $ yoto demo --episodes 5 --out out/demo')
+    .addHelpText('after', '\nExample:\n  $ yoto demo --demos 20 --out out/demo')
     .action(
-      action(async (opts: { out: string; episodes: number; seed: number; render: boolean; json?: boolean }) => {
+      action(async (opts: { sample: string; out: string; demos: number; seed: number; render: boolean; json?: boolean }) => {
         const t0 = performance.now();
-        const rows = [];
-        for (const task of Object.values(TASKS)) {
-          const progress = new Progress({ total: opts.episodes, label: `demo ${task.name}`, unit: 'ep', quiet: opts.json });
-          const s = await runEpisodes({ task, program: 'scripted', episodes: opts.episodes, seed: opts.seed, onEpisode: () => progress.tick() });
-          progress.finish();
-          let video: string | undefined;
-          if (opts.render) {
-            const scene = sampleScene(task, opts.seed);
-            const r = await renderEpisode({ task, scene, program: task.scripted(scene), outDir: join(opts.out, task.name), camera: WORKCELL_CAMERAS.iso, pngEvery: 0 });
-            video = r.video;
-          }
-          rows.push({ task: task.name, episodes: s.episodes, successes: s.successes, success_rate: s.success_rate, realtime_factor: s.realtime_factor, video });
+        const log = (s: string) => {
+          if (!opts.json) console.error(`demo: ${s}`);
+        };
+        for (const f of ['left.webm', 'right.webm', 'calib.yaml', 'scene.json'])
+          if (!existsSync(join(opts.sample, f))) throw new YotoError(`missing ${f}`, opts.sample);
+        const scene = readJsonFile(join(opts.sample, 'scene.json'), SceneSchema);
+        const task = getTask(scene.task);
+        validateScene(task, scene, join(opts.sample, 'scene.json'));
+        const times: Record<string, number> = {};
+        const lap = (k: string, since: number) => (times[k] = (performance.now() - since) / 1000);
+
+        log(`1/5 hands: MediaPipe on both views of ${opts.sample} (headless Chromium)`);
+        let t = performance.now();
+        let bar: Progress | undefined;
+        let seen = 0;
+        const hands = await trackHands({
+          input: { left: join(opts.sample, 'left.webm'), right: join(opts.sample, 'right.webm') },
+          calib: readCalibration(join(opts.sample, 'calib.yaml')),
+          outDir: opts.out,
+          onProgress: (done, total) => {
+            bar ??= new Progress({ total, label: 'hands', unit: 'pairs', quiet: opts.json });
+            bar.tick(done - seen);
+            seen = done;
+          },
+        });
+        bar?.finish();
+        lap('hands', t);
+
+        log('2/5 program: keyframes, grasps, sync points → program.json');
+        t = performance.now();
+        const prog = await programFromHands({ hands: hands.hands, task, scene, outDir: opts.out });
+        lap('program', t);
+        if (prog.unreachable.length) throw new YotoError(`${prog.unreachable.length} keyposes are out of reach`, prog.files.program);
+
+        log('3/5 sim: the extracted program on the simulated arms at the video placement');
+        t = performance.now();
+        const replay = await runEpisode(task, scene, prog.program);
+        lap('replay', t);
+
+        log(`4/5 augment: ${opts.demos} verified demonstrations over new placements`);
+        t = performance.now();
+        const dataset = join(opts.out, 'dataset');
+        let aug: Awaited<ReturnType<typeof augment>> | undefined;
+        if (opts.demos > 0) {
+          const abar = new Progress({ total: opts.demos, label: 'augment', unit: 'demos', quiet: opts.json });
+          aug = await augment({ task: task.name, program: prog.program, scene, episodes: opts.demos, out: dataset, seed: opts.seed, onCandidate: (c: { kept: boolean }) => c.kept && abar.tick() });
+          abar.finish();
         }
-        const summary = { stage: 'sim (scripted programs)', seconds: (performance.now() - t0) / 1000, tasks: rows };
+        lap('augment', t);
+        const info = opts.demos > 0 ? await datasetInfo(dataset) : undefined;
+
+        let video: string | undefined;
+        if (opts.render) {
+          log('5/5 render: the robot executing the extracted program (three.js in Chromium)');
+          t = performance.now();
+          const r = await renderEpisode({ task, scene, program: prog.program, outDir: opts.out, camera: WORKCELL_CAMERAS.iso, pngEvery: 0 });
+          video = r.video;
+          lap('render', t);
+        }
+        const summary = {
+          task: task.name,
+          sample: opts.sample,
+          frames: hands.stats.pairs,
+          hands_found: hands.stats.found,
+          events: Object.fromEntries((['left', 'right'] as const).map((h) => [h, prog.extraction.hands[h].events.map((e) => `${e.kind} ${e.object ?? ''} @ ${(e.frame / prog.extraction.fps).toFixed(2)}s`)])),
+          keyposes: { left: prog.program.arms.left.length, right: prog.program.arms.right.length },
+          replay_success: replay.success,
+          demos: aug ? { kept: aug.kept, tried: aug.tried, kept_ratio: aug.kept_ratio, frames: info?.frames } : undefined,
+          files: { hands: hands.files.hands, preview: hands.files.preview, program: prog.files.program, report: prog.files.report, dataset: aug ? dataset : undefined, video },
+          seconds: { ...times, total: (performance.now() - t0) / 1000 },
+        };
         writeJsonAtomic(join(opts.out, 'summary.json'), summary);
         if (opts.json) return void console.log(JSON.stringify(summary));
-        console.log('\nyoto demo — scripted keypose programs on the simulated workcell');
-        console.log('task        success        speed        video');
-        for (const r of rows)
-          console.log(`${r.task.padEnd(11)} ${`${r.successes}/${r.episodes}`.padEnd(6)} ${`${(r.success_rate * 100).toFixed(0)}%`.padEnd(7)} ${`${r.realtime_factor.toFixed(1)}× rt`.padEnd(12)} ${r.video ?? '-'}`);
-        console.log(`\ntook ${summary.seconds.toFixed(0)} s; summary in ${join(opts.out, 'summary.json')}`);
-        console.log('Not yet in the demo (open issues): stereo video → hand tracks → program, augmentation, policy training, compression.');
+        console.log(`\nyoto demo — ${task.name}, from one stereo video (${opts.sample})`);
+        console.log(`hands      ${hands.stats.pairs} stereo pairs, left hand in ${hands.stats.found.left}, right in ${hands.stats.found.right} (${times.hands.toFixed(0)} s)`);
+        for (const h of ['left', 'right'] as const) console.log(`${h.padEnd(10)} ${prog.program.arms[h].length} keyposes; ${summary.events[h].join(', ')}`);
+        console.log(`sim        extracted program at the video's placement: ${replay.success ? 'SUCCESS' : 'failed'}`);
+        if (aug) console.log(`augment    ${aug.kept}/${aug.tried} candidates kept → ${info?.episodes} episodes, ${info?.frames} frames in ${dataset} (${times.augment.toFixed(0)} s)`);
+        if (video) console.log(`video      ${video}`);
+        console.log(`files      ${prog.files.program}, ${prog.files.report}, ${hands.files.preview}`);
+        console.log(`took       ${summary.seconds.total.toFixed(0)} s`);
+        console.log('Not yet in the demo (open issue): training the BiDP policy on the dataset and compressing it with HESSO.');
       }),
     );
 }

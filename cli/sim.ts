@@ -9,7 +9,10 @@ import { action, intFlag } from './run-command.ts';
 import { registerSimRender } from './sim-render.ts';
 
 export function registerSim(program: Command): void {
-  const sim = program.command('sim').description('the simulated bimanual workcell (MuJoCo)');
+  const sim = program
+    .command('sim')
+    .description('the simulated bimanual workcell (MuJoCo)')
+    .addHelpText('after', '\nExamples:\n  $ yoto sim tasks\n  $ yoto sim run --task drawer --episodes 10\n  $ yoto sim render --task handover --out out/handover');
 
   sim
     .command('tasks')
