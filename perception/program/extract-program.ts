@@ -4,11 +4,11 @@
  * them), keyframes, the keyposes with their gripper commands and object tags; then sync labels
  * between the arms at gripper events so that the cross-arm order of events is preserved.
  */
-import { poseCompose, poseInverse, dist, type Pose } from '../../core/geometry.ts';
+import { add, dot, poseCompose, poseInverse, quatRotate, scale, sub, dist, type Pose } from '../../core/geometry.ts';
 import { HAND_SIDES, type Hands, type HandSide } from '../../core/hands.ts';
 import { PROGRAM_VERSION, type ArmName, type Keypose, type Program } from '../../core/program.ts';
 import { YotoError } from '../../core/errors.ts';
-import { aperture, gripperPose, pinchPoint, DEFAULT_HAND_OFFSETS, type HandOffset } from './gripper-pose.ts';
+import { aperture, apertureFromViews, gripperPose, palmLength, pinchPoint, DEFAULT_HAND_OFFSETS, type HandOffset } from './gripper-pose.ts';
 import { detectApertureChanges, medianFilter, DEFAULT_GRIPPER_STATE, type ApertureChange, type GripperStateOptions } from './gripper-state.ts';
 import { findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyframe, type KeyframeOptions } from './keyframes.ts';
 import { distanceToObject, type ObjectShape } from './object-shapes.ts';
@@ -25,6 +25,8 @@ export interface ExtractOptions {
   task?: string;
   /** Cross-arm events closer than this (s) are synchronised. */
   syncWindow?: number;
+  /** Use the image-based aperture when both views saw the hand (default true). */
+  imageAperture?: boolean;
   /** Half-width (frames) of the centred pose smoothing window; 0 = none. */
   smoothing?: number;
   /** A hand resting longer than this (s) is taken to be waiting for the other hand. */
@@ -62,7 +64,15 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
   const base = Object.fromEntries(
     HAND_SIDES.map((h) => {
       const poses = smoothPoses(hands.frames.map((f) => (f[h]?.world ? gripperPose(f[h]!.world!, offsets[h]) : null)), o.smoothing ?? 3);
-      const ap = hands.frames.map((f) => (f[h]?.world ? aperture(f[h]!.world!) : NaN));
+      // Image-based aperture where both views saw the hand (steadier), else the 3-D one.
+      const palms = hands.frames.flatMap((f) => (f[h]?.world ? [palmLength(f[h]!.world!)] : [])).sort((a, b) => a - b);
+      const palm = palms[Math.floor(palms.length / 2)] ?? 0.09;
+      const ap = hands.frames.map((f) => {
+        const hf = f[h];
+        if (!hf) return NaN;
+        const fromViews = o.imageAperture === false ? null : apertureFromViews([hf.views.left?.landmarks ?? null, hf.views.right?.landmarks ?? null], palm);
+        return fromViews ?? (hf.world ? aperture(hf.world) : NaN);
+      });
       if (poses.every((p) => p === null)) throw new YotoError(`the ${h} hand is never seen in 3-D`, 'hands');
       // Grasp decisions need object positions, which depend on earlier grasps: decide them below.
       const changes = detectApertureChanges(ap, () => Infinity, { ...gopt, objectDistance: -Infinity });
@@ -178,8 +188,30 @@ function buildKeyposes(
     if (ev?.kind === 'release') holding = undefined;
   }
   tagObjects(out, events, objects, finalObjectPose);
+  alignApproaches(out);
   void h;
   return out;
+}
+
+/**
+ * Hands approach a grasp roughly along the gripper's approach axis, and tracking
+ * noise adds centimetres of sideways wobble that would put a finger on top of the object. Keyposes
+ * of the final approach (back to the last rest before the grasp, within 15 cm) are put on the
+ * grasp pose's approach line at their measured distance along it, with its orientation.
+ */
+function alignApproaches(kps: HandAnalysis['keyposes']): void {
+  kps.forEach((g, gi) => {
+    if (g.reason !== 'grasp') return;
+    const z = quatRotate(g.quaternion, [0, 0, 1]);
+    for (let i = gi - 1; i >= 0; i--) {
+      const k = kps[i];
+      if (k.reason === 'grasp' || k.reason === 'release' || dist(k.position, g.position) > 0.15) break;
+      const along = Math.min(0, dot(sub(k.position, g.position), z));
+      k.position = add(g.position, scale(z, along));
+      k.quaternion = g.quaternion;
+      if (k.reason === 'stop') break; // the pre-grasp pose: where the final approach starts
+    }
+  });
 }
 
 function nearestPose(poses: (Pose | null)[], f: number): Pose | null {

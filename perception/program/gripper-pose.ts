@@ -14,7 +14,7 @@ export type Landmarks = readonly Vec3[];
 
 /**
  * Where the gripper sits relative to the hand: a rotation from the palm frame to the gripper
- * frame and a translation in the palm frame, from the anchor: 'palm' = the wrist landmark (the
+ * frame and a translation in the palm frame, from the anchor: 'palm' = the palm centre (the
  * rigid part of the hand, robust to fingertip noise and occlusion), 'pinch' = the thumb–index
  * pinch point (follows the fingertips; better for hands whose grasp point moves with the object).
  */
@@ -39,7 +39,38 @@ export const pinchPoint = (lm: Landmarks): Vec3 => scale(add(lm[LM.thumb_tip], l
 /** Thumb-tip to index-tip distance (m). */
 export const aperture = (lm: Landmarks): number => dist(lm[LM.thumb_tip], lm[LM.index_tip]);
 
-const anchorPoint = (lm: Landmarks, anchor: HandOffset['anchor']): Vec3 => (anchor === 'palm' ? lm[LM.wrist] : pinchPoint(lm));
+/** Wrist to middle knuckle (m): a rigid length of the hand, the scale for image apertures. */
+export const palmLength = (lm: Landmarks): number => dist(lm[LM.wrist], lm[LM.middle_mcp]);
+
+/**
+ * Aperture from the images: the thumb–index distance over the wrist–middle-knuckle distance in
+ * each view (averaged), times the hand's 3-D palm length. Fingertips are the landmarks stereo
+ * triangulates worst (a tip hidden behind the hand in one view costs centimetres of depth); their
+ * image positions relative to the palm are far steadier.
+ */
+export function apertureFromViews(views: readonly (readonly (readonly [number, number])[] | null)[], palm: number): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const v of views) {
+    if (!v) continue;
+    const d2 = (a: number, b: number) => Math.hypot(v[a][0] - v[b][0], v[a][1] - v[b][1]);
+    const ref = d2(LM.wrist, LM.middle_mcp);
+    if (ref < 5) continue; // hand too small or degenerate in this view
+    sum += d2(LM.thumb_tip, LM.index_tip) / ref;
+    n++;
+  }
+  return n ? (sum / n) * palm : null;
+}
+
+/** Centroid of the wrist and the four knuckles: the steadiest point of a tracked hand. */
+export function palmCentre(lm: Landmarks): Vec3 {
+  const ids = [LM.wrist, LM.index_mcp, LM.middle_mcp, LM.ring_mcp, LM.pinky_mcp];
+  const c: Vec3 = [0, 0, 0];
+  for (const i of ids) for (let k = 0; k < 3; k++) c[k] += lm[i][k] / ids.length;
+  return c;
+}
+
+const anchorPoint = (lm: Landmarks, anchor: HandOffset['anchor']): Vec3 => (anchor === 'palm' ? palmCentre(lm) : pinchPoint(lm));
 
 export function gripperPose(lm: Landmarks, offset: HandOffset): Pose {
   const palm = palmFrame(lm);
@@ -59,14 +90,15 @@ export const PINCH_OFFSETS: Record<HandSide, HandOffset> = {
   right: { anchor: 'pinch', position: [0, 0, 0], quaternion: quatFromAxes([0, 1, 0], [0, 0, 1], [1, 0, 0]) },
 };
 /**
- * Default palm → gripper offsets, anchored at the wrist: fitted (fitHandOffset) to yoto's
- * synthetic demonstrator, whose pinch grasp is a natural one; the fitted pose reproduces its
- * TCP to < 0.1 mm and 0.1°. A person whose grasp differs can fit their own from a short
- * recording with known gripper poses, or use PINCH_OFFSETS.
+ * Default palm → gripper offsets, anchored at the palm centre: fitted (fitHandOffset) to
+ * MediaPipe's landmarks of yoto's synthetic demonstrator against the true gripper poses
+ * (lift-bar, seed 1), so they absorb where MediaPipe puts a pinching hand's joints. A person whose
+ * grasp differs can fit their own from a short recording with known gripper poses, or use
+ * PINCH_OFFSETS.
  */
 export const DEFAULT_HAND_OFFSETS: Record<HandSide, HandOffset> = {
-  left: { anchor: 'palm', position: [0.1278, 0.0213, 0.0524], quaternion: quatNormalize([0.6635, -0.0743, 0.3944, -0.6314]) },
-  right: { anchor: 'palm', position: [0.1276, 0.0219, -0.0525], quaternion: quatNormalize([0.6036, -0.4243, 0.08, -0.6702]) },
+  left: { anchor: 'palm', position: [0.0493, 0.0372, 0.0522], quaternion: quatNormalize([0.659, -0.0114, 0.3579, -0.6614]) },
+  right: { anchor: 'palm', position: [0.0553, 0.0149, -0.0542], quaternion: quatNormalize([0.6286, -0.4358, 0.0926, -0.6375]) },
 };
 
 /**
