@@ -47,6 +47,9 @@ export async function runEpisodes(o: RunEpisodesOptions): Promise<RunSummary> {
   let wallMs = 0;
   const failures: RunSummary['failures'] = [];
   for (let k = 0; k < o.episodes; k++) {
+    // Each episode runs synchronously for a second or more: let the event loop breathe between
+    // them (signals, progress output, a test runner's heartbeat).
+    await new Promise((r) => setImmediate(r));
     const scene = o.scene ?? sampleScene(o.task, o.seed + k);
     validateScene(o.task, scene, o.scene ? 'scene' : `placement seed ${o.seed + k}`);
     const program = o.program === 'scripted' ? o.task.scripted(scene) : o.program;
