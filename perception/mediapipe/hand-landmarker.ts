@@ -14,15 +14,8 @@ import { YotoError } from '../../core/errors.ts';
 import type { Frame } from '../video/decode.ts';
 import { resolveHandModel, type HandModel } from './model-bundle.ts';
 
-/** MediaPipe's 21 hand landmarks, in its order. */
-export const HAND_LANDMARK_NAMES = [
-  'wrist',
-  'thumb_cmc', 'thumb_mcp', 'thumb_ip', 'thumb_tip',
-  'index_mcp', 'index_pip', 'index_dip', 'index_tip',
-  'middle_mcp', 'middle_pip', 'middle_dip', 'middle_tip',
-  'ring_mcp', 'ring_pip', 'ring_dip', 'ring_tip',
-  'pinky_mcp', 'pinky_pip', 'pinky_dip', 'pinky_tip',
-] as const;
+/** MediaPipe's 21 hand landmarks, in its order (the list lives with the hands.json schema). */
+export { LANDMARKS as HAND_LANDMARK_NAMES } from '../../core/hands.ts';
 
 const PageHand = z.object({
   handedness: z.string().nullable(),
