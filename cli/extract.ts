@@ -36,6 +36,7 @@ export function registerExtractCommand(program: Command): void {
           keyposes: { left: r.program.arms.left.length, right: r.program.arms.right.length },
           events: Object.fromEntries((['left', 'right'] as const).map((s) => [s, r.extraction.hands[s].events.map((e) => ({ ...e, t: e.frame / r.extraction.fps }))])),
           files: { ...h.files, ...r.files },
+          adjusted: r.adjusted.map((u) => ({ arm: u.arm, index: u.index, moved_mm: +(u.posErr * 1000).toFixed(1) })),
           unreachable: r.unreachable.length,
         };
         if (opts.json) console.log(JSON.stringify(summary));
@@ -45,6 +46,7 @@ export function registerExtractCommand(program: Command): void {
             const a = r.extraction.hands[s];
             console.log(`${s.padEnd(10)} ${a.keyposes.length} keyposes; ${a.events.map((e) => `${e.kind} ${e.object ?? ''} at ${(e.frame / r.extraction.fps).toFixed(2)} s`).join(', ') || 'no grasps'}`);
           }
+          if (r.adjusted.length) console.log(`reach      moved ${r.adjusted.length} keypose(s) by ≤ ${(Math.max(...r.adjusted.map((u) => u.posErr)) * 1000).toFixed(1)} mm to the closest pose the arms reach`);
           console.log(`wrote      ${r.files.program}, ${r.files.report}, ${h.files.hands}`);
         }
         if (r.unreachable.length) {

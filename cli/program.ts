@@ -37,6 +37,7 @@ export function registerProgramCommand(program: Command): void {
           report: r.files.report,
           keyposes: { left: r.program.arms.left.length, right: r.program.arms.right.length },
           events: Object.fromEntries((['left', 'right'] as const).map((h) => [h, r.extraction.hands[h].events.map((e) => ({ ...e, t: e.frame / r.extraction.fps }))])),
+          adjusted: r.adjusted.map((u) => ({ arm: u.arm, index: u.index, moved_mm: +(u.posErr * 1000).toFixed(1) })),
           unreachable: r.unreachable.map((u) => ({ arm: u.arm, index: u.index, message: describeUnreachable(u) })),
         };
         if (opts.json) console.log(JSON.stringify(summary));
@@ -45,6 +46,7 @@ export function registerProgramCommand(program: Command): void {
             const a = r.extraction.hands[h];
             console.log(`${h} hand → ${a.arm} arm: ${a.keyposes.length} keyposes; ${a.events.map((e) => `${e.kind} ${e.object ?? ''} at ${(e.frame / r.extraction.fps).toFixed(2)} s`).join(', ') || 'no grasps'}`);
           }
+          if (r.adjusted.length) console.log(`moved ${r.adjusted.length} keypose(s) by ≤ ${(Math.max(...r.adjusted.map((u) => u.posErr)) * 1000).toFixed(1)} mm to the closest pose the arms reach`);
           console.log(`wrote ${r.files.program} and ${r.files.report}`);
         }
         if (r.unreachable.length) {

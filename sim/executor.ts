@@ -62,6 +62,8 @@ class ArmRunner {
   qCmd: number[];
   gripperCmd = 1;
   reachedSync = new Set<string>();
+  /** Set when the straight Cartesian path left the workspace: finish the segment in joint space. */
+  jointPath?: { from: number[]; to: number[]; t0: number };
 
   constructor(
     readonly arm: ArmName,
@@ -95,6 +97,7 @@ class ArmRunner {
     // Minimum-jerk profile peaks at 1.875× the mean speed; scale so the peak respects the limit.
     this.duration = Math.max(1.875 * Math.max(d / v, a / this.opt.maxAngularSpeed), 0.05);
     this.t = 0;
+    this.jointPath = undefined;
     this.phase = 'moving';
   }
 
@@ -146,13 +149,32 @@ export class ProgramExecutor {
       const r = this.runners[a];
       if (r.phase === 'done' || this.failure) continue;
       const target = r.commandedPose();
-      const sol = this.world.arms[a].ik.solve(target, r.qCmd, { maxIterations: 30, posTol: 2e-4, rotTol: 2e-3 });
-      if (!sol.ok && (sol.posErr > 0.005 || sol.rotErr > 0.05)) {
-        this.failure = { arm: a, keypose: r.index, reason: `IK cannot follow the path (error ${(sol.posErr * 100).toFixed(1)} cm, ${((sol.rotErr * 180) / Math.PI).toFixed(1)}°)` };
-        return;
+      let q: number[] | undefined;
+      if (r.jointPath && r.phase === 'moving') {
+        // Joint-space remainder of a segment whose straight line left the workspace.
+        const { from, to, t0 } = r.jointPath;
+        const s = Math.min(1, (r.t - t0) / Math.max(1e-6, r.duration - t0));
+        const h = s * s * s * (10 - 15 * s + 6 * s * s);
+        q = from.map((v, i) => v + (to[i] - v) * h);
+      } else {
+        const sol = this.world.arms[a].ik.solve(target, r.qCmd, { maxIterations: 30, posTol: 2e-4, rotTol: 2e-3 });
+        if (sol.ok || (sol.posErr <= 0.005 && sol.rotErr <= 0.05)) q = sol.q;
+        else if (r.phase === 'moving') {
+          // The straight line passes outside the reachable space (joint limits): if the keypose
+          // itself is reachable, get there in joint space instead.
+          const end = this.world.arms[a].ik.solve(r.to, r.qCmd, { restarts: 8, restartSeed: r.index + 1 });
+          if (end.ok) {
+            r.jointPath = { from: r.qCmd, to: end.q, t0: r.t };
+            q = r.qCmd;
+          }
+        }
+        if (!q) {
+          this.failure = { arm: a, keypose: r.index, reason: `IK cannot follow the path (error ${(sol.posErr * 100).toFixed(1)} cm, ${((sol.rotErr * 180) / Math.PI).toFixed(1)}°)` };
+          return;
+        }
       }
-      r.qCmd = sol.q;
-      this.world.setArmCtrl(a, sol.q);
+      r.qCmd = q;
+      this.world.setArmCtrl(a, q);
       this.world.setGripperCtrl(a, r.gripperCmd);
     }
   }
@@ -209,6 +231,8 @@ export interface UnreachableKeypose {
   position: [number, number, number];
   posErr: number;
   rotErr: number;
+  /** The closest pose IK did reach. */
+  closest: Pose;
 }
 
 /** Every keypose IK cannot reach, each solved from the previous solution as the executor will. */
@@ -220,8 +244,8 @@ export function findUnreachable(world: World, program: Program): UnreachableKeyp
     program.arms[a].forEach((k, i) => {
       const target: Pose = { position: k.position, quaternion: nearestGripperOrientation(prev, k.quaternion) };
       const r = world.arms[a].ik.solve(target, q, { restarts: 8, restartSeed: 7 + i });
-      if (!r.ok) out.push({ arm: a, index: i, name: k.name, position: k.position, posErr: r.posErr, rotErr: r.rotErr });
-      else q = r.q;
+      if (!r.ok) out.push({ arm: a, index: i, name: k.name, position: k.position, posErr: r.posErr, rotErr: r.rotErr, closest: world.arms[a].ik.fk(r.q) });
+      q = r.q;
       prev = target.quaternion;
     });
   }

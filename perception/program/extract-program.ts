@@ -97,7 +97,9 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
   const widest = Object.fromEntries(HAND_SIDES.map((h) => [h, Math.max(...medianFilter(base[h].ap).filter(Number.isFinite))])) as Record<HandSide, number>;
   for (const { h, c } of all) {
     const pose = base[h].poses[c.end] ?? base[h].poses[c.start];
-    const lm = hands.frames[c.end][h]?.world;
+    // The hand may be partly hidden right at the change (another hand, the object): look nearby.
+    let lm = hands.frames[c.end][h]?.world;
+    for (let d = 1; !lm && d <= 8; d++) lm = hands.frames[c.end - d]?.[h]?.world ?? hands.frames[c.end + d]?.[h]?.world;
     if (c.kind === 'close' && !held.get(h)) {
       let nearest: { name: string; d: number } | undefined;
       if (lm)
@@ -116,6 +118,8 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
           for (const other of HAND_SIDES) if (other !== h && held.get(other)?.object === object) objectPose.set(object, carriedPose(object, c.end));
         } else held.set(h, { object: '', grip: pose ?? { position: [0, 0, 0], quaternion: [0, 0, 0, 1] } });
       }
+    } else if (c.kind === 'close') {
+      c.grasp = false; // already holding: a firmer squeeze, not a new grasp
     } else if (c.kind === 'open' && held.get(h)) {
       const hold = held.get(h)!;
       if (hold.object) {

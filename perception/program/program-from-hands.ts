@@ -19,12 +19,16 @@ export interface ProgramJobOptions {
   outDir: string;
   armFor?: Record<HandSide, ArmName>;
   extract?: ExtractOptions;
+  /** Largest miss (m) fixed by moving a keypose to the closest reachable pose (default 1 cm). */
+  snapDistance?: number;
 }
 
 export interface ProgramJobResult {
   program: Program;
   extraction: Extraction;
   unreachable: UnreachableKeypose[];
+  /** Keyposes moved (by at most snapDistance) to the closest pose the arm reaches. */
+  adjusted: UnreachableKeypose[];
   files: { program: string; report: string };
 }
 
@@ -32,11 +36,24 @@ export async function programFromHands(o: ProgramJobOptions): Promise<ProgramJob
   const world = await World.create(o.task, o.scene);
   try {
     const extraction = extractProgram(o.hands, { ...o.extract, armFor: o.armFor, objects: objectShapes(world), task: o.task.name });
+    // A hand can go where the arm cannot; a keypose missed by millimetres (a joint limit) moves to
+    // the closest pose the arm reaches, and is reported; a real miss stays an error.
+    const adjusted: UnreachableKeypose[] = [];
+    for (let pass = 0; pass < 3; pass++) {
+      const misses = findUnreachable(world, extraction.program).filter((u) => u.posErr <= (o.snapDistance ?? 0.01) && u.rotErr <= 0.1);
+      if (misses.length === 0) break;
+      for (const u of misses) {
+        const k = extraction.program.arms[u.arm][u.index];
+        k.position = u.closest.position;
+        k.quaternion = u.closest.quaternion;
+        adjusted.push(u);
+      }
+    }
     const unreachable = findUnreachable(world, extraction.program);
     const files = { program: join(o.outDir, 'program.json'), report: join(o.outDir, 'report.html') };
     writeJsonAtomic(files.program, extraction.program);
     writeFileAtomic(files.report, extractionReportHtml(extraction, `yoto program — ${o.task.name}`));
-    return { program: extraction.program, extraction, unreachable, files };
+    return { program: extraction.program, extraction, unreachable, adjusted, files };
   } finally {
     world.dispose();
   }

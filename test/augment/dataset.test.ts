@@ -3,11 +3,11 @@
  * killed mid-append then resumed through the CLI on two workers (must give the same bytes), the
  * layout read back with zarrita alone, and failed rollouts never written.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runNode } from '../fixtures/run-node.ts';
 import * as zarr from 'zarrita';
 import { augment, candidatePlan, datasetInfo, readEpisode, transformProgram, type AugmentSummary } from '../../augment/index.ts';
 import { getTask, nominalScene, type Task } from '../../sim/index.ts';
@@ -24,7 +24,7 @@ const program = liftBar.scripted(demo);
 const refDir = join(tmp, 'reference');
 
 function node(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8', timeout: 240_000 });
+  return runNode(['--import', 'tsx', ...args], { timeout: 240_000 });
 }
 
 /** Every file under dir (relative path → bytes). */
@@ -49,13 +49,13 @@ describe('augment → dataset', () => {
   it('a run killed in the middle of an append shows only whole episodes, and resuming gives the same bytes as the uninterrupted run', async () => {
     const dir = join(tmp, 'crashed');
     // Killed after episode 1's chunks and new shapes are on disk, before it is committed.
-    const crash = node(['test/augment/fixtures/crash-run.ts', dir, String(SEED), String(N), 'commit', '1', cameraFile]);
+    const crash = await node(['test/augment/fixtures/crash-run.ts', dir, String(SEED), String(N), 'commit', '1', cameraFile]);
     expect(crash.signal, crash.stderr).toBe('SIGKILL');
     const mid = await datasetInfo(dir);
     expect(mid.episodes).toBe(1);
     expect(mid.uncommitted_frames).toBeGreaterThan(0);
 
-    const r = node(['test/augment/fixtures/cli.ts', 'augment', '--program', 'scripted', '--task', 'lift-bar', '-n', String(N), '--out', dir, '--seed', String(SEED), '--workers', '2', '--camera', cameraFile, '--json']);
+    const r = await node(['test/augment/fixtures/cli.ts', 'augment', '--program', 'scripted', '--task', 'lift-bar', '-n', String(N), '--out', dir, '--seed', String(SEED), '--workers', '2', '--camera', cameraFile, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as AugmentSummary;
     expect(summary).toMatchObject({ episodes: N, resumed_from: 1, kept: N - 1, workers: 2 });
@@ -66,12 +66,12 @@ describe('augment → dataset', () => {
     for (const [path, bytes] of want) expect(got.get(path)!.equals(bytes), path).toBe(true);
   });
 
-  it('`yoto dataset info` summarizes it; a bad folder is one error line', () => {
-    const r = node(['test/augment/fixtures/cli.ts', 'dataset', 'info', refDir, '--json']);
+  it('`yoto dataset info` summarizes it; a bad folder is one error line', async () => {
+    const r = await node(['test/augment/fixtures/cli.ts', 'dataset', 'info', refDir, '--json']);
     expect(r.status, r.stderr).toBe(0);
     const info = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     expect(info).toMatchObject({ task: 'lift-bar', episodes: N, uncommitted_frames: 0, points: 512 });
-    const bad = node(['test/augment/fixtures/cli.ts', 'dataset', 'info', join(tmp, 'nothing-here')]);
+    const bad = await node(['test/augment/fixtures/cli.ts', 'dataset', 'info', join(tmp, 'nothing-here')]);
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/nothing-here: dataset not found/);
