@@ -183,12 +183,15 @@ function buildKeyposes(
   for (let i = 0; i < frames.length; i++) {
     const k = frames[i];
     const next = frames[i + 1]?.frame ?? Infinity;
-    for (const c of changes) if (c.start >= k.frame - 3 && c.start < next - 3) level = levelAfter(c, widest);
+    const ev = events.find((e) => e.frame >= k.frame - 3 && e.frame < next - 3);
+    // While an object is held the gripper stays shut: the aperture's wobbles are not commands.
+    if (ev?.kind === 'grasp') level = 0;
+    else if (holding === undefined || ev?.kind === 'release')
+      for (const c of changes) if (c.start >= k.frame - 3 && c.start < next - 3) level = levelAfter(c, widest);
     const pose = poses[k.frame] ?? nearestPose(poses, k.frame);
     if (!pose) continue;
-    const ev = events.find((e) => e.frame >= k.frame - 3 && e.frame < next - 3);
-    if (ev?.kind === 'grasp') holding = ev.object;
-    out.push({ frame: k.frame, reason: k.reason, name: `${k.reason}-${k.frame}`, position: pose.position, quaternion: pose.quaternion, gripper: level, object: holding });
+    if (ev?.kind === 'grasp') holding = ev.object ?? '';
+    out.push({ frame: k.frame, reason: k.reason, name: `${k.reason}-${k.frame}`, position: pose.position, quaternion: pose.quaternion, gripper: level, object: holding || undefined });
     if (ev?.kind === 'release') holding = undefined;
   }
   tagObjects(out, events, objects, finalObjectPose);
@@ -276,8 +279,13 @@ function addSyncLabels(a: Record<HandSide, HandAnalysis>, window: number, waitFr
   for (const h of HAND_SIDES) {
     const other = h === 'left' ? 'right' : 'left';
     for (const e of a[h].events) {
-      const mine = a[h].keyposes.find((k) => k.frame >= e.frame - 3);
-      const theirs = lastBy(a[other].keyposes, e.frame);
+      const at = a[h].keyposes.findIndex((k) => k.frame >= e.frame - 3);
+      if (at < 0) continue;
+      // Both hands acting together (a two-handed grasp): both finish before either moves on.
+      // Otherwise the other hand's progress is a precondition: wait for it before this grip changes.
+      const together = a[other].events.some((o) => Math.abs(o.frame - e.frame) <= window);
+      const mine = together || at === 0 ? a[h].keyposes[at] : a[h].keyposes[at - 1];
+      const theirs = together ? a[other].keyposes.find((k) => k.frame >= e.frame - window - 3) : lastBy(a[other].keyposes, e.frame - window);
       if (!mine || !theirs) continue;
       const [l, r] = h === 'left' ? [mine, theirs] : [theirs, mine];
       if (!pairs.some((p) => p.l === l && p.r === r)) pairs.push({ frame: e.frame, l, r });
