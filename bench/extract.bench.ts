@@ -16,8 +16,7 @@ import { TASKS, runEpisode, sampleScene, World } from '../sim/index.ts';
 import { synthesize, TruthSchema } from '../sim/synth/index.ts';
 import { trackHands } from '../perception/hands/track-hands.ts';
 import { readCalibration } from '../perception/calibration/read-calibration.ts';
-import { extractProgram } from '../perception/program/extract-program.ts';
-import { objectShapes } from '../perception/program/object-shapes.ts';
+import { programFromHands } from '../perception/program/program-from-hands.ts';
 import { scoreExtraction, type TrueGripperChange } from '../perception/program/evaluate-extraction.ts';
 
 const q = (xs: number[], p: number) => {
@@ -64,9 +63,11 @@ export default async function bench(): Promise<void> {
         }
       });
       // Program extraction against the truth.
+      // As `yoto program` does it (keyposes missed by millimetres snapped into reach).
+      const job = await programFromHands({ hands: h.hands, task, scene, outDir: join(dir, 'program') });
+      const ex = job.extraction;
       const world = await World.create(task, scene);
       try {
-        const ex = extractProgram(h.hands, { objects: objectShapes(world), task: task.name });
         const changes = (arm: 'left' | 'right'): TrueGripperChange[] => {
           const out: TrueGripperChange[] = [];
           let prev = 1;
@@ -81,7 +82,7 @@ export default async function bench(): Promise<void> {
         missed += s.missedEvents;
         extra += s.extraEvents;
         kpErrors.push(...s.keyposeErrors);
-        const r = await runEpisode(task, scene, ex.program, { world });
+        const r = await runEpisode(task, scene, job.program, { world });
         replays++;
         if (r.success) successes++;
         console.log(`${task.name} seed ${seed}: hands ${h.stats.found.left}/${h.stats.found.right} of ${h.stats.pairs} frames; events missed ${s.missedEvents}, extra ${s.extraEvents}, worst timing ${Math.max(0, ...s.eventFrameErrors)} frames; worst keypose ${(Math.max(...s.keyposeErrors) * 100).toFixed(1)} cm; replay ${r.success ? 'success' : 'FAIL'}`);
