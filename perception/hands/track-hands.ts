@@ -16,7 +16,7 @@ import { smoothLandmarkTrack } from '../smoothing.ts';
 import { openStereo, type StereoInput } from '../video/stereo.ts';
 import { HandLandmarker } from '../mediapipe/hand-landmarker.ts';
 import { detectStereoHands } from '../mediapipe/stereo-hands.ts';
-import { VideoEncoder } from '../../sim/render/video-encoder.ts';
+import { VideoEncoder } from '../../core/video-encoder.ts';
 import { assignIdentities, pairViews, type Detection, type StereoHand } from './assign-hands.ts';
 import { drawHand, sideBySide } from './draw-landmarks.ts';
 

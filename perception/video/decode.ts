@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { YotoError } from '../../core/errors.ts';
 import { firstComplaint, probeVideo, type VideoInfo } from './probe.ts';
 
-export const FFMPEG_PATH = process.env.YOTO_FFMPEG ?? 'ffmpeg';
+import { FFMPEG_PATH } from '../../core/video-encoder.ts';
+export { FFMPEG_PATH };
 
 export interface Frame {
   /** 0-based index in the stream. */

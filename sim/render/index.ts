@@ -17,7 +17,7 @@ export { RenderCameraSchema, orbitCamera, mujocoCamera } from './render-camera.t
 export type { RenderCamera } from './render-camera.ts';
 export { SceneRenderer, flipRows } from './scene-renderer.ts';
 export type { RendererOptions, CameraSpec, VideoResult, VideoRenderOptions } from './scene-renderer.ts';
-export { VideoEncoder } from './video-encoder.ts';
-export type { VideoOptions } from './video-encoder.ts';
+export { VideoEncoder } from '../../core/video-encoder.ts';
+export type { VideoOptions } from '../../core/video-encoder.ts';
 export { encodePng, decodePng, pixelAt } from './png.ts';
 export type { RgbaImage } from './png.ts';

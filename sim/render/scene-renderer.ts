@@ -17,7 +17,7 @@ import { RenderSceneSchema, type RenderScene } from './render-scene.ts';
 import { POSE_STRIDE, type RenderFrame } from './render-frame.ts';
 import { RenderCameraSchema, type RenderCamera } from './render-camera.ts';
 import { encodePng, type RgbaImage } from './png.ts';
-import { VideoEncoder } from './video-encoder.ts';
+import { VideoEncoder } from '../../core/video-encoder.ts';
 
 export interface RendererOptions {
   width: number;

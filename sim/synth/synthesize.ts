@@ -15,7 +15,7 @@ import { ARMS, type ArmName, type Program } from '../../core/program.ts';
 import type { Scene } from '../../core/scene.ts';
 import { encodePng } from '../render/png.ts';
 import { flipRows } from '../render/scene-renderer.ts';
-import { VideoEncoder } from '../render/video-encoder.ts';
+import { VideoEncoder } from '../../core/video-encoder.ts';
 import type { Task } from '../tasks/task.ts';
 import { World } from '../world.ts';
 import { writeRigCalibration } from './calibration.ts';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { YotoError } from '../../core/errors.ts';
+import { YotoError } from './errors.ts';
 
 export const FFMPEG_PATH = process.env.YOTO_FFMPEG ?? 'ffmpeg';
 
