@@ -13,6 +13,7 @@ import { YotoError } from '../errors.ts';
 import { registerWasmKernels } from './wasm-kernels.ts';
 import { registerTileGrad } from './tile-grad.ts';
 import { registerMatMulGrad } from './matmul-grad.ts';
+import { registerMaxGrad } from './max-grad.ts';
 
 export type Tf = typeof tf;
 /** What a caller may ask for; 'auto' takes the fastest that works. */
@@ -49,6 +50,7 @@ export async function initTf(opts: InitTfOptions = {}): Promise<TfRuntime> {
   // Gradient fixes hold for every backend.
   registerTileGrad();
   registerMatMulGrad();
+  registerMaxGrad();
   if (request !== 'auto') {
     if (!(await prepare(request))) {
       throw new YotoError(`TensorFlow.js backend '${request}' is not available here (${hint(request)})`, 'initTf');

@@ -3,6 +3,8 @@
  * gradient at the broadcast shape (e.g. [batch, K, N] for a shared [K, N] operand), which the
  * engine rejects ("gradient of input 'b' has shape ..."), so x·W with x [B, T, K] and W [K, N]
  * could not train. Same products as tfjs-core, then summed over the broadcast dimensions.
+ * When b is a plain matrix shared by every batch item (a Dense layer on [B, T, K] input), its
+ * gradient is one tall 2-D product over the flattened batch instead of B products and a sum.
  */
 import { backend_util, matMul, registerGradient, reshape, sum, type GradConfig, type Tensor } from '@tensorflow/tfjs-core';
 
@@ -19,13 +21,23 @@ export const batchMatMulGradConfig: GradConfig = {
       : ta && !tb ? matMul(b, d, false, true)
       : matMul(b, d, true, true);
     const db = () =>
-      !ta && !tb ? matMul(a, d, true, false)
+      b.rank === 2 && a.rank > 2 && !ta ? sharedOperandGrad(a, d, tb)
+      : !ta && !tb ? matMul(a, d, true, false)
       : !ta && tb ? matMul(d, a, true, false)
       : ta && !tb ? matMul(a, d, false, false)
       : matMul(d, a, true, true);
     return { a: () => reduceTo(da(), a.shape), b: () => reduceTo(db(), b.shape) };
   },
 };
+
+/** d(loss)/d(b) for a [..., M, K] · op(b) with 2-D b: aᵀ·dy over all rows at once. */
+function sharedOperandGrad(a: Tensor, dy: Tensor, tb: boolean): Tensor {
+  const k = a.shape[a.rank - 1];
+  const n = dy.shape[dy.rank - 1];
+  const a2 = reshape(a, [-1, k]);
+  const d2 = reshape(dy, [-1, n]);
+  return tb ? matMul(d2, a2, true, false) : matMul(a2, d2, true, false);
+}
 
 /** Sums g over the batch dimensions that `shape` broadcast, then gives it `shape`. */
 export function reduceTo(g: Tensor, shape: readonly number[]): Tensor {
