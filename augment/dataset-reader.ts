@@ -5,7 +5,7 @@ import { YotoError } from '../core/errors.ts';
 import { parseWith } from '../core/read.ts';
 import { ARMS, type Program } from '../core/program.ts';
 import { SCENE_VERSION, type Scene } from '../core/scene.ts';
-import { DATA_KEYS, DatasetAttrsSchema, META_KEYS, type DatasetAttrs } from './dataset-layout.ts';
+import { DATA_KEYS, DatasetAttrsSchema, META_KEYS, type DataKey, type DatasetAttrs, type MetaKey } from './dataset-layout.ts';
 import { AtomicFileStore } from './zarr-store.ts';
 
 export interface KeyInfo {
@@ -115,5 +115,37 @@ export async function readEpisode(dir: string, e: number): Promise<{ program: Pr
     scene: { version: SCENE_VERSION, task: attrs.task, frame: 'world', objects },
     keyframes,
     frames: [e ? ends[e - 1] : 0, ends[e]],
+  };
+}
+
+/** Whole arrays of a dataset, for training: every committed frame of each data/ key and every episode's meta/ row. */
+export interface DatasetArrays {
+  attrs: DatasetAttrs;
+  episodeEnds: number[];
+  get(path: DataKey | MetaKey): { data: ArrayLike<number>; shape: number[] };
+}
+
+export async function readDatasetArrays(dir: string, paths: readonly (DataKey | MetaKey)[]): Promise<DatasetArrays> {
+  const { store, attrs } = await openRoot(dir);
+  const episodeEnds = Array.from((await readAll(store, 'meta/episode_ends')).data, Number);
+  const frames = episodeEnds.at(-1) ?? 0;
+  const arrays = new Map<string, { data: ArrayLike<number>; shape: number[] }>();
+  for (const p of paths) {
+    const { data, shape } = await readAll(store, p);
+    // data/ may hold uncommitted frames past the last episode (a crash); meta/ rows past the last end likewise.
+    const rows = p.startsWith('data/') ? frames : episodeEnds.length;
+    const row = shape.slice(1).reduce((a, b) => a * b, 1);
+    const typed = data as ArrayLike<number> & { subarray?: (a: number, b: number) => ArrayLike<number> };
+    const cut = typeof typed.subarray === 'function' ? typed.subarray(0, rows * row) : Array.from(data as ArrayLike<number>).slice(0, rows * row);
+    arrays.set(p, { data: cut, shape: [rows, ...shape.slice(1)] });
+  }
+  return {
+    attrs,
+    episodeEnds,
+    get(path) {
+      const a = arrays.get(path);
+      if (!a) throw new Error(`readDatasetArrays: ${path} was not requested`);
+      return a;
+    },
   };
 }

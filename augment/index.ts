@@ -5,5 +5,5 @@ export { samplePlacement, placementRanges, candidateSeed, type PlacementRange } 
 export { runCandidate, candidatePlan, type CandidateContext, type CandidateResult, type FailureKind } from './candidate.ts';
 export { EpisodeRecorder, type RecordedEpisode, type RecorderOptions } from './recorder.ts';
 export { DatasetWriter, type EpisodeRows, type CommitStage } from './dataset-writer.ts';
-export { datasetInfo, readEpisode, type DatasetInfo, type KeyInfo } from './dataset-reader.ts';
+export { datasetInfo, readEpisode, readDatasetArrays, type DatasetInfo, type KeyInfo, type DatasetArrays } from './dataset-reader.ts';
 export { DATA_KEYS, META_KEYS, DatasetAttrsSchema, type DatasetAttrs, type DataKey, type MetaKey, type KeySpec } from './dataset-layout.ts';

@@ -10,22 +10,27 @@ import { registerChannelRule } from './channel-rules.ts';
 export interface FiLMArgs {
   name?: string;
   trainable?: boolean;
+  /** Seed of the kernel's initializer (reproducible training); not part of the saved config. */
+  seed?: number;
 }
 
 export class FiLM extends tf.layers.Layer {
   static className = 'FiLM';
   private kernel: tf.LayerVariable | null = null;
   private bias: tf.LayerVariable | null = null;
+  private readonly seed?: number;
 
   constructor(args: FiLMArgs = {}) {
-    super(args);
+    const { seed, ...rest } = args;
+    super(rest);
+    this.seed = seed;
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const [xs, cs] = inputShape as tf.Shape[];
     const c = xs[xs.length - 1] as number;
     const d = cs[cs.length - 1] as number;
-    this.kernel = this.addWeight('kernel', [d, 2 * c], 'float32', tf.initializers.glorotUniform({}));
+    this.kernel = this.addWeight('kernel', [d, 2 * c], 'float32', tf.initializers.glorotUniform({ seed: this.seed }));
     this.bias = this.addWeight('bias', [2 * c], 'float32', tf.initializers.zeros());
     this.built = true;
   }

@@ -125,14 +125,30 @@ export class ProgramExecutor {
     readonly opt: ExecutorOptions = DEFAULT_EXECUTOR,
   ) {
     this.runners = {
-      left: new ArmRunner('left', program.arms.left, world, opt),
-      right: new ArmRunner('right', program.arms.right, world, opt),
+      left: new ArmRunner('left', [...program.arms.left], world, opt),
+      right: new ArmRunner('right', [...program.arms.right], world, opt),
     };
     for (const a of ARMS) this.runners[a].begin(0);
   }
 
   get done(): boolean {
     return this.failure !== undefined || ARMS.every((a) => this.runners[a].phase === 'done');
+  }
+
+  /**
+   * Closed-loop re-planning: takes the keyposes each arm has not started moving to yet from
+   * `program` (same keypose counts and sync labels); the segment under way is left alone.
+   */
+  replanRemaining(program: Program): void {
+    for (const a of ARMS) {
+      const r = this.runners[a];
+      const next = program.arms[a];
+      if (next.length !== r.keyposes.length) throw new YotoError(`re-planned program has ${next.length} ${a} keyposes, expected ${r.keyposes.length}`, 'replanRemaining');
+      for (let i = Math.max(0, r.index + 1); i < next.length; i++) {
+        if (next[i].sync !== r.keyposes[i].sync) throw new YotoError(`re-planned ${a} keypose ${i} changes its sync label`, 'replanRemaining');
+        r.keyposes[i] = next[i];
+      }
+    }
   }
 
   /** Which keypose each arm is on (−1 before start, length when done). */
