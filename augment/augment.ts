@@ -22,8 +22,14 @@ export const CONTROL_HZ = 100;
 export const DEFAULT_RECORD_HZ = 10;
 /** Candidates without a single success after which a run stops. */
 const HOPELESS = 20;
-/** The depth camera for observations unless configured: the sim's default viewpoint (behind the table's −x end, both arms and the objects in view), 512 points by voxel down-sampling (several times faster than farthest-point sampling at this size). */
-export const DEFAULT_AUGMENT_CAMERA = { points: 512, downsample: 'voxel' } as const;
+/**
+ * The depth camera for observations unless configured: the sim's default viewpoint (behind the
+ * table's −x end, looking at the workspace), 512 points by voxel down-sampling (several times
+ * faster than farthest-point sampling at this size), and the arms filtered out of the cloud — the
+ * robot self-filter every ROS depth pipeline runs (robot_self_filter), since the arms' own state is
+ * in the proprio observation and their points would outnumber the objects' ten to one.
+ */
+export const DEFAULT_AUGMENT_CAMERA = { points: 512, downsample: 'voxel', exclude: { subtrees: ['left_base', 'right_base'] } } as const;
 
 export interface AugmentOptions {
   /** A registered task's name, or a Task object (a custom Task runs only with workers: 0, since workers look tasks up by name). */
