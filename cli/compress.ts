@@ -1,12 +1,18 @@
 /**
- * `yoto compress --model model.json --sparsity 0.5 --out dir/`: structured pruning of a saved
- * TensorFlow.js LayersModel (compress/). Without a training loop it prunes one-shot by group
- * magnitude (or random groups, OTO's sanity check); HESSO training goes through the API.
+ * `yoto compress --policy policy/ --data dataset/ --sparsity 0.5 --out policy-small/`: fine-tunes a
+ * trained policy with HESSO and keeps the smaller subnet. `yoto compress --model model.json ...`:
+ * any saved TensorFlow.js LayersModel, pruned one-shot by group magnitude (or random groups,
+ * OTO's sanity check), since there is no loss to train with.
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { initTf } from '../core/tf.ts';
 import { compressModelFolder } from '../compress/compress-folder.ts';
+import { join } from 'node:path';
+import { YotoError } from '../core/errors.ts';
+import { Progress } from '../core/progress.ts';
+import { compressPolicy, loadPolicy, loadTrainingData, savePolicy, writeLossCurve } from '../policy/index.ts';
+import { printComparison, statsRow } from './policy-report.ts';
 import { action, intFlag } from './run-command.ts';
 
 function fraction(v: string): number {
@@ -21,8 +27,17 @@ const pct = (a: number, b: number) => (a === 0 ? '' : ` (${(((b - a) / a) * 100)
 export function registerCompressCommand(program: Command): void {
   program
     .command('compress')
-    .description('prune a saved TensorFlow.js LayersModel to a smaller dense one (Only-Train-Once zero-invariant groups)')
-    .requiredOption('--model <path>', 'model.json of the model, or its folder')
+    .description('compress a trained policy with HESSO (fine-tune, then the smaller subnet), or prune any saved TensorFlow.js LayersModel one-shot')
+    .option('--policy <dir>', 'policy folder (yoto train) to fine-tune with HESSO; needs --data')
+    .option('--data <dir>', 'the dataset to fine-tune on (yoto augment)')
+    .option('--steps <n>', 'HESSO fine-tuning steps (--policy)', intFlag('--steps', 10), 1500)
+    .option('--lr <x>', 'fine-tuning learning rate (--policy)', (v: string) => {
+      const n = Number(v);
+      if (!(n > 0)) throw new InvalidArgumentError(`--lr must be a positive number, got "${v}"`);
+      return n;
+    }, 3e-4)
+    .option('--eval-episodes <n>', 'sim episodes to measure success before/after (--policy; 0 skips)', intFlag('--eval-episodes', 0), 20)
+    .option('--model <path>', 'model.json of any LayersModel, or its folder (one-shot pruning)')
     .requiredOption('--out <dir>', 'folder for the compressed model.json, weights.bin and compress-report.json')
     .option('--sparsity <s>', 'fraction of prunable groups to remove, in [0, 1)', fraction, 0.5)
     .option('--method <m>', "'magnitude' (lowest group magnitude) or 'random' (sanity check)", 'magnitude')
@@ -30,13 +45,16 @@ export function registerCompressCommand(program: Command): void {
     .option('--save-sparse', 'also save the full group-sparse model under <out>/sparse/')
     .option('--latency-runs <n>', 'timed runs per model (0 to skip)', intFlag('--latency-runs', 0), 20)
     .option('--json', 'print one JSON object')
-    .addHelpText('after', '\nExample:\n  $ yoto compress --model policy/model.json --sparsity 0.5 --out policy-small/')
+    .addHelpText('after', '\nExamples:\n  $ yoto compress --policy policy/ --data dataset/ --sparsity 0.5 --out policy-small/\n  $ yoto compress --model some-model/model.json --sparsity 0.5 --out small/')
     .action(
-      action(async (o: { model: string; out: string; sparsity: number; method: string; seed: number; saveSparse?: boolean; latencyRuns: number; json?: boolean }) => {
+      action(async (o: { model?: string; policy?: string; data?: string; steps: number; lr: number; evalEpisodes: number; out: string; sparsity: number; method: string; seed: number; saveSparse?: boolean; latencyRuns: number; json?: boolean }) => {
+        if (o.policy) return compressPolicyCommand(o as typeof o & { policy: string });
+        if (!o.model) throw new YotoError('give --policy (with --data) or --model', 'yoto compress');
+        const model = o.model;
         if (o.method !== 'magnitude' && o.method !== 'random') throw new InvalidArgumentError(`--method must be magnitude or random, got "${o.method}"`);
         const { backend } = await initTf();
         const r = await compressModelFolder({
-          model: o.model,
+          model,
           out: o.out,
           sparsity: o.sparsity,
           method: o.method,
@@ -77,4 +95,39 @@ export function registerCompressCommand(program: Command): void {
         console.log(`wrote ${r.out}/model.json, weights.bin, compress-report.json`);
       }),
     );
+}
+
+async function compressPolicyCommand(o: { policy: string; data?: string; steps: number; lr: number; evalEpisodes: number; out: string; sparsity: number; json?: boolean }): Promise<void> {
+  if (!o.data) throw new YotoError('HESSO fine-tunes on the training data: give --data dataset/', '--policy');
+  if (!(o.sparsity > 0)) throw new YotoError('must be above 0 for a policy', '--sparsity');
+  const { backend } = await initTf();
+  const policy = await loadPolicy(o.policy);
+  const data = await loadTrainingData(o.data);
+  if (!o.json) console.log(`backend ${backend}; fine-tuning ${o.policy} with HESSO to group sparsity ${o.sparsity} for ${o.steps} steps`);
+  const progress = new Progress({ total: o.steps, label: `HESSO ${policy.meta.task}`, unit: 'step', quiet: o.json });
+  const r = await compressPolicy({
+    data,
+    policy,
+    sparsity: o.sparsity,
+    out: o.out,
+    steps: o.steps,
+    lr: o.lr,
+    batch: policy.meta.training.batch,
+    onStep: (s) => progress.tick(1, `loss ${s.loss.toFixed(4)}  ${s.stepsPerS.toFixed(2)} steps/s`),
+  });
+  progress.finish();
+  await savePolicy(o.out, r.subnet.model, r.meta);
+  await savePolicy(join(o.out, 'sparse'), r.sparse, r.meta);
+  writeLossCurve(join(o.out, 'loss.svg'), r.losses, `${r.meta.task}: HESSO fine-tuning loss (sparsity ${o.sparsity})`);
+  const before = await statsRow('dense', policy.model, policy.meta, o.evalEpisodes);
+  const after = await statsRow('compressed', r.subnet.model, r.meta, o.evalEpisodes);
+  const rep = r.subnet.report;
+  if (o.json) {
+    console.log(JSON.stringify({ out: o.out, task: r.meta.task, backend, sparsity: o.sparsity, removed_groups: rep.removedGroups, prunable_groups: rep.prunableGroups, max_abs_diff: r.subnet.maxAbsDiff, before, after }));
+    return;
+  }
+  console.log(`${rep.removedGroups} of ${rep.prunableGroups} prunable groups removed`);
+  printComparison(before, after);
+  console.log(`subnet vs group-sparse network: max |Δ| = ${r.subnet.maxAbsDiff.toExponential(2)}`);
+  console.log(`wrote ${o.out}/ (the compressed policy), ${o.out}/sparse/ and loss.svg`);
 }

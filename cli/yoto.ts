@@ -9,6 +9,9 @@ import { registerHandsCommand } from './hands.ts';
 import { registerExtractCommand } from './extract.ts';
 import { registerAugmentCommand } from './augment.ts';
 import { registerDatasetCommand } from './dataset.ts';
+import { registerTrainCommand } from './train.ts';
+import { registerEvalCommand } from './eval.ts';
+import { registerPolicyCommand } from './policy.ts';
 
 // `yoto ... | head` closes stdout early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -32,6 +35,9 @@ registerProgramCommand(program);
 registerExtractCommand(program);
 registerAugmentCommand(program);
 registerDatasetCommand(program);
+registerTrainCommand(program);
+registerEvalCommand(program);
+registerPolicyCommand(program);
 registerCompressCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,119 @@
+/** `yoto train`: BiDP on an augmented dataset (policy/). */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
+import { Progress } from '../core/progress.ts';
+import { initTf } from '../core/tf.ts';
+import { DEFAULT_POLICY_POINTS, loadTrainingData, policySubnet, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
+import { action, intFlag } from './run-command.ts';
+import { printComparison, statsRow } from './policy-report.ts';
+
+function fraction(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`--sparsity must be a number in (0, 1), got "${v}"`);
+  return n;
+}
+function positive(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+interface TrainFlags {
+  data: string;
+  out: string;
+  steps: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  points: number;
+  hidden: number;
+  prediction: string;
+  checkpointEvery: number;
+  resume?: boolean;
+  hesso?: boolean;
+  sparsity: number;
+  evalEpisodes: number;
+  json?: boolean;
+}
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train the bimanual diffusion policy (BiDP) on a dataset from `yoto augment`')
+    .requiredOption('--data <dir>', 'dataset folder (yoto augment)')
+    .requiredOption('--out <dir>', 'policy folder: model.json, weights.bin, policy.json, loss.svg, checkpoint/')
+    .option('--steps <n>', 'optimizer steps', intFlag('--steps', 1), 3000)
+    .option('--batch <n>', 'batch size', intFlag('--batch', 1), 64)
+    .option('--lr <x>', 'peak learning rate (AdamW, cosine with warm-up)', positive('--lr'), 1e-3)
+    .option('--seed <n>', 'seed of initialization and batches', intFlag('--seed', 0), 0)
+    .option('--points <n>', 'points per cloud the network takes', intFlag('--points', 8), DEFAULT_POLICY_POINTS)
+    .option('--hidden <n>', 'width of the denoiser', intFlag('--hidden', 8), 256)
+    .option('--prediction <p>', "what the denoiser predicts: 'sample' (x₀) or 'epsilon' (the noise, Diffusion Policy's default)", 'sample')
+    .option('--checkpoint-every <k>', 'steps between checkpoints', intFlag('--checkpoint-every', 1), 250)
+    .option('--resume', 'continue from <out>/checkpoint (same flags)')
+    .option('--hesso', 'train once from scratch with HESSO and save the compressed subnet')
+    .option('--sparsity <s>', 'group sparsity for --hesso', fraction, 0.5)
+    .option('--eval-episodes <n>', 'with --hesso: sim episodes to measure success before/after (0 skips)', intFlag('--eval-episodes', 0), 20)
+    .option('--json', 'print one JSON summary object as the last line')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ yoto augment --program scripted --task lift-bar -n 100 --out ds/\n  $ yoto train --data ds/ --out policy/ --steps 3000\n  $ yoto train --data ds/ --out policy/ --steps 3000 --resume\n  $ yoto train --data ds/ --out policy-small/ --hesso --sparsity 0.5',
+    )
+    .action(
+      action(async (o: TrainFlags) => {
+        if (o.prediction !== 'sample' && o.prediction !== 'epsilon') throw new InvalidArgumentError(`--prediction must be sample or epsilon, got "${o.prediction}"`);
+        const { backend } = await initTf();
+        if (!o.json) console.log(`backend ${backend}`);
+        const data = await loadTrainingData(o.data);
+        if (!o.json) console.log(`dataset ${o.data}: ${data.attrs.task}, ${data.episodes} episodes, ${data.frames} frames; action = ${data.actionDim / 10} keyposes × 10`);
+        const progress = new Progress({ total: o.steps, label: o.hesso ? `train+HESSO ${data.attrs.task}` : `train ${data.attrs.task}`, unit: 'step', quiet: o.json });
+        let first = true;
+        const r = await trainPolicy({
+          data,
+          out: o.out,
+          steps: o.steps,
+          batch: o.batch,
+          lr: o.lr,
+          seed: o.seed,
+          points: o.points,
+          model: { hidden: o.hidden },
+          diffusion: { prediction: o.prediction },
+          checkpointEvery: o.checkpointEvery,
+          resume: o.resume,
+          hessoSparsity: o.hesso ? o.sparsity : undefined,
+          onStep: (s) => {
+            if (first) {
+              progress.tick(s.step - 1);
+              first = false;
+            }
+            progress.tick(1, `loss ${s.loss.toFixed(4)}  ${s.stepsPerS.toFixed(2)} steps/s`);
+          },
+        });
+        progress.finish();
+        const title = `${data.attrs.task}: BiDP training loss${o.hesso ? ` (HESSO, sparsity ${o.sparsity})` : ''}`;
+        if (!o.hesso) {
+          await savePolicy(o.out, r.model, r.meta);
+          writeLossCurve(join(o.out, 'loss.svg'), r.losses, title);
+          const summary = { out: o.out, task: r.meta.task, backend, steps: o.steps, wall_s: r.meta.training.wall_s, final_loss: r.meta.training.final_loss };
+          if (o.json) console.log(JSON.stringify(summary));
+          else console.log(`trained in ${(r.meta.training.wall_s / 60).toFixed(1)} min, final loss ${r.meta.training.final_loss.toFixed(4)}; wrote ${o.out}/ (model.json, weights.bin, policy.json, loss.svg)`);
+          return;
+        }
+        const sub = await policySubnet(r.model, r.meta);
+        await savePolicy(join(o.out, 'sparse'), r.model, r.meta);
+        await savePolicy(o.out, sub.model, r.meta);
+        writeLossCurve(join(o.out, 'loss.svg'), r.losses, title);
+        const before = await statsRow('group-sparse', r.model, r.meta, o.evalEpisodes);
+        const after = await statsRow('subnet', sub.model, r.meta, o.evalEpisodes);
+        const summary = { out: o.out, task: r.meta.task, backend, steps: o.steps, wall_s: r.meta.training.wall_s, final_loss: r.meta.training.final_loss, sparsity: o.sparsity, max_abs_diff: sub.maxAbsDiff, before, after };
+        if (o.json) return void console.log(JSON.stringify(summary));
+        console.log(`trained with HESSO in ${(r.meta.training.wall_s / 60).toFixed(1)} min; ${sub.report.removedGroups} of ${sub.report.prunableGroups} prunable groups removed`);
+        printComparison(before, after);
+        console.log(`subnet vs group-sparse network: max |Δ| = ${sub.maxAbsDiff.toExponential(2)}`);
+        console.log(`wrote ${o.out}/ (the subnet) and ${o.out}/sparse/`);
+      }),
+    );
+}

@@ -1,0 +1,29 @@
+/** Latency of one full denoise (observation encoding + DDIM steps) at batch 1, as the robot sees it. */
+import { Rng } from '../core/rng.ts';
+import { quantile } from './evaluate.ts';
+import { PROPRIO_DIM } from './observation.ts';
+import type { PolicyFile } from './policy-file.ts';
+import { PolicySampler } from './sampler.ts';
+import type { tf } from '../core/tf.ts';
+
+export interface DenoiseLatency {
+  p50: number;
+  p95: number;
+  runs: number;
+  inferenceSteps: number;
+}
+
+export function measureDenoiseLatency(model: tf.LayersModel, meta: PolicyFile, runs = 30, inferenceSteps?: number): DenoiseLatency {
+  const sampler = new PolicySampler(model, meta, inferenceSteps);
+  const rng = new Rng(7);
+  const P = 512;
+  const cloud = Float32Array.from({ length: P * 3 }, () => rng.uniform(-0.5, 0.5));
+  const proprio = Float32Array.from({ length: PROPRIO_DIM }, () => rng.uniform(-1, 1));
+  const times: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const t0 = performance.now();
+    sampler.predictVector({ cloud, cloudPoints: P, proprio }, i);
+    if (i >= 3) times.push(performance.now() - t0);
+  }
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), runs, inferenceSteps: inferenceSteps ?? meta.diffusion.inferenceSteps };
+}

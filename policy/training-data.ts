@@ -1,0 +1,115 @@
+/**
+ * A dataset from `yoto augment` as training pairs for BiDP: every recorded frame is an
+ * observation, and its target is the whole program of its episode (the YOTO action). Frames
+ * after the start teach the closed loop: re-observed mid-task, the policy re-plans the same
+ * program. Normalizers are fitted here and travel with the policy.
+ */
+import { readDatasetArrays } from '../augment/index.ts';
+import type { DatasetAttrs } from '../augment/dataset-layout.ts';
+import type { Quat } from '../core/geometry.ts';
+import type { Program } from '../core/program.ts';
+import { YotoError } from '../core/errors.ts';
+import { actionDim, encodeProgram } from './action-codec.ts';
+import { Normalizer } from './normalizer.ts';
+import { PROPRIO_DIM, proprioRow } from './observation.ts';
+
+export interface TrainingData {
+  dir: string;
+  attrs: DatasetAttrs;
+  /** The structure every predicted program fills in. */
+  template: Program;
+  episodes: number;
+  frames: number;
+  /** Points per recorded cloud. */
+  cloudPoints: number;
+  /** frames × cloudPoints × 3, world frame, raw. */
+  clouds: Float32Array;
+  /** frames × PROPRIO_DIM, raw. */
+  proprio: Float32Array;
+  /** episodes × actionDim, raw. */
+  actions: Float32Array;
+  /** Episode of each frame. */
+  episodeOf: Int32Array;
+  actionDim: number;
+  norm: { points: Normalizer; proprio: Normalizer; action: Normalizer };
+}
+
+export async function loadTrainingData(dir: string): Promise<TrainingData> {
+  const ds = await readDatasetArrays(dir, [
+    'data/point_cloud',
+    'data/tcp_pose',
+    'data/gripper',
+    'data/keypose_index',
+    'data/joint_pos',
+    'meta/keyposes_left',
+    'meta/keyposes_right',
+  ]);
+  const E = ds.episodeEnds.length;
+  if (E === 0) throw new YotoError('the dataset has no episodes (run `yoto augment` first)', dir);
+  const F = ds.episodeEnds[E - 1];
+  const template = ds.attrs.program;
+  const A = actionDim(template);
+  const P = ds.attrs.points;
+
+  const cloud = ds.get('data/point_cloud').data;
+  const clouds = cloud instanceof Float32Array ? cloud : Float32Array.from(cloud);
+  const tcp = ds.get('data/tcp_pose').data;
+  const grip = ds.get('data/gripper').data;
+  const kidx = ds.get('data/keypose_index').data;
+  const joints = ds.get('data/joint_pos').data;
+  const proprio = new Float32Array(F * PROPRIO_DIM);
+  for (let f = 0; f < F; f++) {
+    const arm = (j: number) => ({
+      position: [tcp[f * 14 + j * 7], tcp[f * 14 + j * 7 + 1], tcp[f * 14 + j * 7 + 2]],
+      quaternion: [tcp[f * 14 + j * 7 + 3], tcp[f * 14 + j * 7 + 4], tcp[f * 14 + j * 7 + 5], tcp[f * 14 + j * 7 + 6]] as Quat,
+      gripper: grip[f * 2 + j],
+      keypose: kidx[f * 2 + j],
+      joints: Array.from({ length: 6 }, (_, i) => joints[f * 12 + j * 6 + i]),
+    });
+    proprioRow({ left: arm(0), right: arm(1) }, proprio, f * PROPRIO_DIM);
+  }
+
+  const actions = new Float32Array(E * A);
+  const kl = ds.get('meta/keyposes_left').data;
+  const kr = ds.get('meta/keyposes_right').data;
+  const nl = template.arms.left.length;
+  const nr = template.arms.right.length;
+  for (let e = 0; e < E; e++) {
+    const rows = (src: ArrayLike<number>, n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const r = Array.from({ length: 8 }, (_, j) => src[(e * n + i) * 8 + j]);
+        return { position: [r[0], r[1], r[2]] as [number, number, number], quaternion: [r[3], r[4], r[5], r[6]] as Quat, gripper: r[7] };
+      });
+    const left = rows(kl, nl);
+    const right = rows(kr, nr);
+    const p: Program = {
+      ...template,
+      arms: { left: template.arms.left.map((k, i) => ({ ...k, ...left[i] })), right: template.arms.right.map((k, i) => ({ ...k, ...right[i] })) },
+    };
+    encodeProgram(p, actions, e * A);
+  }
+  const episodeOf = new Int32Array(F);
+  for (let e = 0, f = 0; e < E; e++) for (; f < ds.episodeEnds[e]; f++) episodeOf[f] = e;
+
+  return {
+    dir,
+    attrs: ds.attrs,
+    template,
+    episodes: E,
+    frames: F,
+    cloudPoints: P,
+    clouds,
+    proprio,
+    actions,
+    episodeOf,
+    actionDim: A,
+    norm: {
+      points: Normalizer.fit(clouds, 3),
+      proprio: Normalizer.fit(proprio, PROPRIO_DIM),
+      // A little margin: placements slightly outside the training range stay inside [−1, 1],
+      // where DDIM's x₀ clipping would otherwise cut them.
+      action: Normalizer.fit(actions, A, 0.1),
+    },
+  };
+}
+
