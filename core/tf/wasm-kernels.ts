@@ -17,6 +17,8 @@ import { softplusConfig, tanhConfig } from './wasm-activations.ts';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './wasm-depthwise.ts';
 import { unsortedSegmentSumConfig } from './wasm-segment.ts';
 import { missingWasmKernels } from './wasm-fallback.ts';
+import { transposeConfig } from './wasm-transpose.ts';
+import { innerReductionConfig, REDUCTIONS } from './wasm-reduce.ts';
 
 /** The kernel configs yoto replaced or added, with what was registered before (null: none). */
 const installed: { mine: KernelConfig; stock: KernelConfig | null }[] = [];
@@ -42,6 +44,8 @@ export function registerWasmKernels(): void {
   replace(depthwiseBackpropFilterConfig());
   replace(depthwiseBackpropInputConfig());
   replace(unsortedSegmentSumConfig());
+  replace(transposeConfig(original('Transpose')));
+  for (const r of REDUCTIONS) replace(innerReductionConfig(original(r)));
   // Last: whatever wasm still lacks runs on the cpu backend's kernel.
   for (const k of missingWasmKernels()) replace(k);
 }
