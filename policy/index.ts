@@ -25,3 +25,4 @@ export { evaluatePolicy, quantile, type EvalOptions, type EvalSummary, type Epis
 export { measureDenoiseLatency, type DenoiseLatency } from './denoise-latency.ts';
 export { compressPolicy, policySubnet, type CompressPolicyOptions, type SubnetResult } from './compress-policy.ts';
 export { policyStats, type PolicyStats } from './policy-summary.ts';
+export { FastForward, BIDP_TIERS, type FastForwardTiers, type Feeds } from './fast-forward.ts';
