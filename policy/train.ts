@@ -19,6 +19,7 @@ import { Ema } from './ema.ts';
 import { cosineWithWarmup } from './lr-schedule.ts';
 import { buildBidpModel, DEFAULT_MODEL, type ModelConfig } from './model.ts';
 import { PROPRIO_DIM, selectPoints } from './observation.ts';
+import { KEYPOSE_DIM } from './action-codec.ts';
 import { POLICY_FORMAT, POLICY_VERSION, type DiffusionConfig, type PolicyFile } from './policy-file.ts';
 import type { TrainingData } from './training-data.ts';
 
@@ -96,8 +97,9 @@ export function makeBatch(d: TrainingData, schedule: Schedule, B: number, N: num
   const eps = new Float32Array(B * A);
   const t = new Int32Array(B);
   const scratch = new Int32Array(d.cloudPoints);
+  const frames = new Int32Array(B);
   for (let b = 0; b < B; b++) {
-    const f = rng.int(d.frames);
+    const f = (frames[b] = rng.int(d.frames));
     selectPoints(d.clouds, f * d.cloudPoints * 3, d.cloudPoints, N, points, b * N * 3, rng, scratch);
     proprio.set(d.proprio.subarray(f * PROPRIO_DIM, (f + 1) * PROPRIO_DIM), b * PROPRIO_DIM);
     const e = d.episodeOf[f];
@@ -108,6 +110,16 @@ export function makeBatch(d: TrainingData, schedule: Schedule, B: number, N: num
   d.norm.points.normalize(points);
   d.norm.proprio.normalize(proprio);
   d.norm.action.normalize(x0);
+  // What is left of the program: keyposes an arm has passed are 0 (see training-data.ts).
+  const nl = d.template.arms.left.length;
+  const nr = d.template.arms.right.length;
+  for (let b = 0; b < B; b++) {
+    const f = frames[b];
+    const passedL = Math.min(nl, d.keyposeIndex[2 * f]);
+    const passedR = Math.min(nr, d.keyposeIndex[2 * f + 1]);
+    x0.fill(0, b * A, b * A + KEYPOSE_DIM * passedL);
+    x0.fill(0, b * A + KEYPOSE_DIM * nl, b * A + KEYPOSE_DIM * (nl + passedR));
+  }
   return { points, proprio, temb: timestepEmbedding(t, tembDim), noisy: addNoise(schedule, x0, eps, t, A), eps, x0 };
 }
 

@@ -1,8 +1,10 @@
 /**
  * A dataset from `yoto augment` as training pairs for BiDP: every recorded frame is an
- * observation, and its target is the whole program of its episode (the YOTO action). Frames
- * after the start teach the closed loop: re-observed mid-task, the policy re-plans the same
- * program. Normalizers are fitted here and travel with the policy.
+ * observation, and its target is its episode's program (the YOTO action) from the keyposes the
+ * arms are at on: at the first frame the whole program, later on what is left of it, which is
+ * what the closed loop re-plans (keyposes already passed are zero in the normalized target; an
+ * object already moved no longer shows where they were). Normalizers are fitted here and travel
+ * with the policy.
  */
 import { readDatasetArrays } from '../augment/index.ts';
 import type { DatasetAttrs } from '../augment/dataset-layout.ts';
@@ -30,6 +32,8 @@ export interface TrainingData {
   actions: Float32Array;
   /** Episode of each frame. */
   episodeOf: Int32Array;
+  /** frames × 2 (left, right): the keypose each arm is moving to or acting at. */
+  keyposeIndex: Int16Array;
   actionDim: number;
   norm: { points: Normalizer; proprio: Normalizer; action: Normalizer };
 }
@@ -88,6 +92,7 @@ export async function loadTrainingData(dir: string): Promise<TrainingData> {
     };
     encodeProgram(p, actions, e * A);
   }
+  const keyposeIndex = Int16Array.from({ length: F * 2 }, (_, i) => Number(kidx[i]));
   const episodeOf = new Int32Array(F);
   for (let e = 0, f = 0; e < E; e++) for (; f < ds.episodeEnds[e]; f++) episodeOf[f] = e;
 
@@ -102,6 +107,7 @@ export async function loadTrainingData(dir: string): Promise<TrainingData> {
     proprio,
     actions,
     episodeOf,
+    keyposeIndex,
     actionDim: A,
     norm: {
       points: Normalizer.fit(clouds, 3),

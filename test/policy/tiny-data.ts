@@ -73,6 +73,7 @@ export function tinyData(episodes = 4, framesPer = 6, cloudPoints = 32, seed = 1
     proprio,
     actions,
     episodeOf,
+    keyposeIndex: new Int16Array(F * 2),
     actionDim: A,
     norm: { points: Normalizer.fit(clouds, 3), proprio: Normalizer.fit(proprio, PROPRIO_DIM), action: Normalizer.fit(actions, A, 0.1) },
   };
