@@ -51,15 +51,16 @@ export default async function (): Promise<void> {
     console.log(`decode only (ffmpeg rgb24, both views): ${decodeRate.toFixed(1)} pairs/s`);
     console.log('config                          open s  pairs/s  detect ms/view  hands found  CPU ms/pair  → pairs/s on 2 idle cores');
 
-    const configs: [string, HandLandmarkerOptions, boolean][] = [
+    const configs: [string, HandLandmarkerOptions, boolean, number?][] = [
       ['lite, 2 pages, fetch', { model: 'lite' }, false],
+      ['lite, 2 pages, lock-step views', { model: 'lite' }, false, 1],
       ['full, 2 pages, fetch', { model: 'full' }, false],
       ['lite, 2 pages, fetch, 2 hands', { model: 'lite' }, true],
       ['full, 2 pages, fetch, 2 hands', { model: 'full' }, true],
       ['lite, 1 page, fetch', { model: 'lite', layout: 'page' }, false],
       ['lite, 2 pages, base64', { model: 'lite', transfer: 'base64' }, false],
     ];
-    for (const [name, opts, twin] of configs) {
+    for (const [name, opts, twin, ahead] of configs) {
       t0 = performance.now();
       const lm = await HandLandmarker.open(['left', 'right'], opts);
       const openS = (performance.now() - t0) / 1000;
@@ -69,7 +70,7 @@ export default async function (): Promise<void> {
         let timed = 0;
         let start = 0;
         let cpu0: Record<string, number> = {};
-        for await (const r of detectStereoHands(twin ? twinSource : source, lm)) {
+        for await (const r of detectStereoHands(twin ? twinSource : source, lm, { ahead })) {
           if (r.index === WARMUP - 1) {
             start = performance.now();
             cpu0 = processTreeCpu();

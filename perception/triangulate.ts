@@ -90,7 +90,7 @@ export function triangulateDlt(xl: Vec2, xr: Vec2, R: Mat3, T: Vec3): Vec3 | nul
  * Residual (observed − predicted, distorted pixels) of a camera-frame point and its Jacobian with
  * respect to the camera-frame point (2×3, row-major). Null when the point is not in front.
  */
-function residualAndJacobian(cam: CameraIntrinsics, p: Vec3, uv: Vec2, res: Float64Array, J: Float64Array): boolean {
+export function residualAndJacobian(cam: CameraIntrinsics, p: Vec3, uv: Vec2, res: Float64Array, J: Float64Array): boolean {
   const z = p[2];
   if (!(z > 1e-9)) return false;
   const x = p[0] / z;
@@ -110,7 +110,7 @@ function residualAndJacobian(cam: CameraIntrinsics, p: Vec3, uv: Vec2, res: Floa
   return true;
 }
 
-function reprojectionError(cam: CameraIntrinsics, p: Vec3, uv: Vec2): number {
+export function reprojectionError(cam: CameraIntrinsics, p: Vec3, uv: Vec2): number {
   if (!(p[2] > 0)) return Infinity;
   const [xd, yd] = distortNormalized(cam.distortion, p[0] / p[2], p[1] / p[2]);
   return Math.hypot(uv[0] - (cam.fx * xd + cam.cx), uv[1] - (cam.fy * yd + cam.cy));

@@ -19,6 +19,8 @@ export interface Detection {
   /** The model's label ('Left' | 'Right') and score. */
   label: string;
   score: number;
+  /** MediaPipe's metric hand shape in this view's camera axes (21 points, metres), if given. */
+  shape?: Vec3[] | null;
 }
 
 export interface StereoHand {

@@ -8,16 +8,15 @@ import { join } from 'node:path';
 import type { Vec3 } from '../../core/geometry.ts';
 import { writeJsonAtomic } from '../../core/atomic.ts';
 import { YotoError } from '../../core/errors.ts';
-import { HANDS_VERSION, HAND_SIDES, type HandFrame, type Hands, type HandSide } from '../../core/hands.ts';
+import { HANDS_VERSION, HAND_SIDES, type Hands, type HandSide } from '../../core/hands.ts';
 import { StereoCamera, type StereoCalibration } from '../stereo-camera.ts';
-import { triangulateLandmarks } from '../triangulate.ts';
-import { rejectLandmarkSpikes, fillLandmarkGaps } from '../gaps.ts';
-import { smoothLandmarkTrack } from '../smoothing.ts';
 import { openStereo, type StereoInput } from '../video/stereo.ts';
-import { HandLandmarker } from '../mediapipe/hand-landmarker.ts';
+import { HandLandmarker, type HandObservation } from '../mediapipe/hand-landmarker.ts';
 import { detectStereoHands } from '../mediapipe/stereo-hands.ts';
 import { VideoEncoder } from '../../core/video-encoder.ts';
-import { assignIdentities, pairViews, type Detection, type StereoHand } from './assign-hands.ts';
+import type { Detection } from './assign-hands.ts';
+import { buildHandTracks, type BuildTracksOptions, type StereoDetections } from './build-tracks.ts';
+import { defaultLandmarkOffsets, type LandmarkOffsets } from './landmark-offsets.ts';
 import { drawHand, sideBySide } from './draw-landmarks.ts';
 
 export interface TrackHandsOptions {
@@ -30,6 +29,10 @@ export interface TrackHandsOptions {
   maxPairs?: number;
   /** Longest gap (frames) filled by interpolation. */
   maxGapFrames?: number;
+  /** Fusion with MediaPipe's hand shape (default on), or false for per-landmark triangulation. */
+  fusion?: BuildTracksOptions['fusion'];
+  /** Landmark offsets: undefined → the shipped table (landmark-offsets.json), null → none. */
+  offsets?: LandmarkOffsets | null;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -38,12 +41,15 @@ export interface TrackHandsResult {
   files: { hands: string; preview?: string };
   warnings: string[];
   stats: { pairs: number; seconds: number; pairsPerSecond: number; found: Record<HandSide, number>; meanReprojectionPx: number };
+  /** MediaPipe's per-view detections per pair (to rebuild tracks with other options: buildHandTracks). */
+  detections: StereoDetections[];
 }
 
-const toDetection = (h: { handedness: string | null; handednessScore: number; landmarks: [number, number, number][] }): Detection => ({
+const toDetection = (h: HandObservation): Detection => ({
   landmarks: h.landmarks.map(([x, y]) => [x, y] as [number, number]),
   label: h.handedness ?? '',
   score: h.handednessScore,
+  shape: h.world ? h.world.map((p) => [...p] as Vec3) : null,
 });
 
 export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult> {
@@ -58,18 +64,10 @@ export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult
   const total = Math.min(source.pairs.length, o.maxPairs ?? Infinity);
   const landmarker = await HandLandmarker.open(['left', 'right'], { model: o.model });
   const times: number[] = [];
-  const perFrame: StereoHand[][] = [];
+  const perFrame: { left: Detection[]; right: Detection[] }[] = [];
   try {
     for await (const p of detectStereoHands(source, landmarker, { maxPairs: o.maxPairs })) {
-      const tri = (l: Detection, r: Detection) => {
-        const t = triangulateLandmarks(stereo, l.landmarks, r.landmarks);
-        if (!t.ok) return null;
-        // Identity decisions use the wrist; fall back to the centroid when it was rejected.
-        const valid = t.world.filter((w): w is Vec3 => w !== null);
-        const c: Vec3 = valid.reduce((s, w) => [s[0] + w[0] / valid.length, s[1] + w[1] / valid.length, s[2] + w[2] / valid.length], [0, 0, 0] as Vec3);
-        return { world: t.world.map((w) => w ?? c), reprojectionError: t.meanReprojectionPx, raw: t.world };
-      };
-      perFrame.push(pairViews(p.left.hands.map(toDetection), p.right.hands.map(toDetection), tri));
+      perFrame.push({ left: p.left.hands.map(toDetection), right: p.right.hands.map(toDetection) });
       times.push(p.t);
       o.onProgress?.(times.length, total);
     }
@@ -77,49 +75,11 @@ export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult
     await landmarker.close();
   }
   if (times.length === 0) throw new YotoError('no frames could be decoded', 'video');
-  const assigned = assignIdentities(perFrame);
-  const found = { left: 0, right: 0 };
-  for (const a of assigned) for (const h of HAND_SIDES) if (a[h]) found[h]++;
+  const detections: StereoDetections[] = times.map((t, i) => ({ t, ...perFrame[i] }));
+  const tracks = buildHandTracks(stereo, detections, { maxGapFrames: o.maxGapFrames, fusion: o.fusion, offsets: o.offsets === undefined ? defaultLandmarkOffsets() : o.offsets });
+  const { assigned, found, frames, gaps } = tracks;
   if (found.left + found.right === 0)
     throw new YotoError(`no hand found in both views in frames 0–${times.length - 1} (${times[0].toFixed(2)}–${times.at(-1)!.toFixed(2)} s)`, 'video');
-
-  // Per hand: re-triangulate (keeping rejected landmarks empty), then spikes → gaps → smoothing.
-  const maxGapFrames = o.maxGapFrames ?? 5;
-  const tracks = Object.fromEntries(
-    HAND_SIDES.map((h) => {
-      const raw = assigned.map((a) => (a[h] ? triangulateLandmarks(stereo, a[h]!.left.landmarks, a[h]!.right.landmarks).world : null));
-      const spikes = rejectLandmarkSpikes(raw);
-      const filled = fillLandmarkGaps(spikes.frames, times, { maxGapFrames });
-      const smooth = smoothLandmarkTrack(filled.frames, times);
-      return [h, { smooth, filledFrames: new Set(raw.map((r, i) => (r === null && filled.frames[i] ? i : -1)).filter((i) => i >= 0)), gaps: filled.unfilled }];
-    }),
-  ) as Record<HandSide, { smooth: ((Vec3 | null)[] | null)[]; filledFrames: Set<number>; gaps: { start: number; end: number; reason: string }[] }>;
-
-  let errSum = 0;
-  let errN = 0;
-  const frames: Hands['frames'] = times.map((t, i) => {
-    const hand = (h: HandSide): HandFrame | null => {
-      const s = assigned[i][h];
-      const w = tracks[h].smooth[i];
-      const complete = w && w.every((p) => p !== null) ? (w as Vec3[]) : null;
-      if (!s && !complete) return null;
-      if (s) {
-        errSum += s.reprojectionError;
-        errN++;
-      }
-      return {
-        world: complete,
-        views: {
-          left: s ? { landmarks: s.left.landmarks, score: s.left.score } : null,
-          right: s ? { landmarks: s.right.landmarks, score: s.right.score } : null,
-        },
-        reprojection_error: s ? s.reprojectionError : null,
-        ...(tracks[h].filledFrames.has(i) ? { interpolated: true } : {}),
-      };
-    };
-    return { t, left: hand('left'), right: hand('right') };
-  });
-  const gaps = HAND_SIDES.flatMap((h) => tracks[h].gaps.map((g) => ({ hand: h, from: g.start, to: g.end })));
   for (const g of gaps) warnings.push(`${g.hand} hand missing in frames ${g.from}–${g.to} (${times[g.from].toFixed(2)}–${times[g.to].toFixed(2)} s)`);
   const fps = (times.length - 1) / Math.max(1e-9, times.at(-1)! - times[0]) || source.left.fps;
   const hands: Hands = { version: HANDS_VERSION, frame: 'world', fps, frames, gaps, source: 'sbs' in o.input ? { sbs: o.input.sbs } : { left: o.input.left, right: o.input.right } };
@@ -146,5 +106,5 @@ export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult
     await enc.finish();
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { hands, files, warnings, stats: { pairs: times.length, seconds, pairsPerSecond: times.length / seconds, found, meanReprojectionPx: errN ? errSum / errN : NaN } };
+  return { hands, files, warnings, detections, stats: { pairs: times.length, seconds, pairsPerSecond: times.length / seconds, found, meanReprojectionPx: tracks.meanReprojectionPx } };
 }

@@ -22,6 +22,7 @@ const PageHand = z.object({
   handednessScore: z.number(),
   presence: z.number().nullable(),
   landmarks: z.array(z.number()).length(63),
+  world: z.array(z.number()).length(63).nullable().optional(),
 });
 const PageResult = z.array(z.object({ hands: z.array(PageHand), ms: z.number() }));
 const PageInit = z.record(z.string(), z.object({ loadMs: z.number() }));
@@ -38,6 +39,11 @@ export const HandObservationSchema = z.object({
   presence: z.number().nullable(),
   /** 21 × [x, y, z]: x, y in pixels of the view; z MediaPipe's relative depth (wrist-relative, x scale). */
   landmarks: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21),
+  /**
+   * MediaPipe's metric hand shape ("world landmarks"): 21 × [x, y, z] in metres about the hand's
+   * centre, axes along the camera's (x right, y down, z away); null when the model gave none.
+   */
+  world: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21).nullable(),
 });
 export type HandObservation = z.infer<typeof HandObservationSchema>;
 
@@ -213,6 +219,7 @@ export class HandLandmarker {
             handednessScore: h.handednessScore,
             presence: h.presence,
             landmarks: Array.from({ length: 21 }, (_, k) => [h.landmarks[3 * k], h.landmarks[3 * k + 1], h.landmarks[3 * k + 2]] as [number, number, number]),
+            world: h.world ? Array.from({ length: 21 }, (_, k) => [h.world![3 * k], h.world![3 * k + 1], h.world![3 * k + 2]] as [number, number, number]) : null,
           })),
         });
       });

@@ -60,6 +60,14 @@ describe('MediaPipe HandLandmarker in headless Chromium (offline bundle)', () =>
       }
       // Fingertips above the wrist (fingers point up in the clip).
       expect(h.landmarks[12][1]).toBeLessThan(h.landmarks[0][1] - 100);
+      // MediaPipe's metric hand shape comes along (the prior for stereo fusion): a hand-sized palm
+      // in metres, fingers up (camera y down) as in the image.
+      const w = h.world!;
+      expect(w).toHaveLength(21);
+      const palm = Math.hypot(w[9][0] - w[0][0], w[9][1] - w[0][1], w[9][2] - w[0][2]);
+      expect(palm).toBeGreaterThan(0.05);
+      expect(palm).toBeLessThan(0.15);
+      expect(w[12][1]).toBeLessThan(w[0][1] - 0.05);
     }
     // Stereo: the same wrist sits further left in the right camera's image (positive disparity).
     for (const [l, r] of results) {

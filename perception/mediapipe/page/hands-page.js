@@ -38,12 +38,17 @@ function compact(result, width, height) {
       points[3 * k + 2] = lm[k].z;
       if (typeof lm[k].presence === 'number') presence = Math.max(presence ?? 0, lm[k].presence);
     }
+    // MediaPipe's metric 3-D hand (metres, about the hand's centre, camera-aligned axes): the
+    // shape prior that stereo triangulation leans on where one view's 2-D landmark is poor.
+    const wl = (result.worldLandmarks ?? [])[h] ?? [];
+    const world = wl.length === lm.length ? wl.flatMap((p) => [p.x, p.y, p.z]) : null;
     const cat = (result.handedness[h] ?? [])[0];
     hands.push({
       handedness: cat ? cat.categoryName : null,
       handednessScore: cat ? cat.score : 0,
       presence,
       landmarks: points,
+      world,
     });
   }
   return hands;

@@ -1,0 +1,103 @@
+/**
+ * Fits the landmark offset table (landmark-offsets.ts) on synthetic stereo demonstrations, whose
+ * truth is the hand mesh's joints: MediaPipe (lite) on both views, identities and 3-D estimates as
+ * `yoto hands` makes them (without offsets), then per landmark the median offset to the true joint
+ * in the landmark's own frame. Only frames where the hand is visible in both views count.
+ *
+ * Fit on seeds that no evaluation uses (the extract bench evaluates seeds 1, 2, …), e.g.
+ *   npx tsx perception/hands/fit-landmark-offsets.ts --seeds 101,102 --out perception/hands/landmark-offsets.json
+ * The videos are cached in .cache/bench/synth-<task>-<seed>/ (made with `yoto synth` if missing).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import type { Vec3 } from '../../core/geometry.ts';
+import { writeJsonAtomic } from '../../core/atomic.ts';
+import { HAND_SIDES, type HandSide } from '../../core/hands.ts';
+import { readJsonFile } from '../../core/read.ts';
+import { TASKS, sampleScene } from '../../sim/index.ts';
+import { synthesize, TruthSchema } from '../../sim/synth/index.ts';
+import { StereoCamera } from '../stereo-camera.ts';
+import { readCalibration } from '../calibration/read-calibration.ts';
+import { openStereo } from '../video/stereo.ts';
+import { HandLandmarker, type HandObservation } from '../mediapipe/hand-landmarker.ts';
+import { detectStereoHands } from '../mediapipe/stereo-hands.ts';
+import { buildHandTracks, estimateHand, type StereoDetections } from './build-tracks.ts';
+import { fitLandmarkOffsets, LANDMARK_OFFSETS_VERSION, type LandmarkOffsets } from './landmark-offsets.ts';
+
+const toDetection = (h: HandObservation) => ({
+  landmarks: h.landmarks.map(([x, y]) => [x, y] as [number, number]),
+  label: h.handedness ?? '',
+  score: h.handednessScore,
+  shape: h.world ? h.world.map((p) => [...p] as Vec3) : null,
+});
+
+const round = (v: Vec3): Vec3 => v.map((x) => Math.round(x * 1e5) / 1e5) as Vec3;
+
+export async function fitOffsetsOnSynth(o: { tasks: string[]; seeds: number[]; cacheDir?: string; model?: string; log?: (s: string) => void }): Promise<LandmarkOffsets> {
+  const samples: { estimate: (Vec3 | null)[]; truth: Vec3[]; hand: HandSide }[] = [];
+  const used: string[] = [];
+  const fittedOn: { task: string; seed: number }[] = [];
+  for (const name of o.tasks) {
+    const task = TASKS[name as keyof typeof TASKS];
+    if (!task) throw new Error(`unknown task ${name}`);
+    for (const seed of o.seeds) {
+      const dir = join(o.cacheDir ?? join('.cache', 'bench'), `synth-${name}-${seed}`);
+      const scene = sampleScene(task, seed);
+      if (!existsSync(join(dir, 'truth.json'))) await synthesize({ task, scene, program: task.scripted(scene), outDir: dir });
+      const truth = readJsonFile(join(dir, 'truth.json'), TruthSchema);
+      const stereo = new StereoCamera(readCalibration(join(dir, 'calib.yaml')));
+      const source = await openStereo({ left: join(dir, 'left.webm'), right: join(dir, 'right.webm') });
+      const lm = await HandLandmarker.open(['left', 'right'], { model: o.model ?? 'lite' });
+      const det: StereoDetections[] = [];
+      try {
+        for await (const p of detectStereoHands(source, lm)) det.push({ t: p.t, left: p.left.hands.map(toDetection), right: p.right.hands.map(toDetection) });
+      } finally {
+        await lm.close();
+      }
+      const tracks = buildHandTracks(stereo, det, { offsets: null });
+      let n = 0;
+      tracks.assigned.forEach((a, i) => {
+        const tf = truth.frames[i];
+        if (!tf) return;
+        for (const h of HAND_SIDES) {
+          const s = a[h];
+          const th = tf[h];
+          if (!s || th.visible.left.filter(Boolean).length < 15 || th.visible.right.filter(Boolean).length < 15) continue;
+          samples.push({ estimate: estimateHand(stereo, s, h, { offsets: null }), truth: th.world as Vec3[], hand: h });
+          n++;
+        }
+      });
+      used.push(`${name} seed ${seed} (${n} hands)`);
+      fittedOn.push({ task: name, seed });
+      o.log?.(`${name} seed ${seed}: ${n} hand samples`);
+    }
+  }
+  const fit = fitLandmarkOffsets(samples, true);
+  return {
+    version: LANDMARK_OFFSETS_VERSION,
+    description:
+      `From MediaPipe ${o.model ?? 'lite'} landmarks (fused with its hand shape, as yoto hands makes them) to the joints of the ` +
+      `@webxr-input-profiles generic-hand mesh that yoto synth renders (truth.json); per landmark a robust straight line in the hand's spread, over ${samples.length} hands ` +
+      `from synthetic demonstrations: ${used.join(', ')}; fitted ${new Date().toISOString().slice(0, 10)} by perception/hands/fit-landmark-offsets.ts. ` +
+      'Not fitted on any seed the extract bench evaluates.',
+    offsets: fit.offsets.map(round),
+    slopes: fit.slopes?.map(round),
+    spreadCentre: fit.spreadCentre === undefined ? undefined : Math.round(fit.spreadCentre * 1e4) / 1e4,
+    fittedOn,
+    samples: fit.counts,
+  };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  const cmd = new Command()
+    .option('--tasks <list>', 'tasks', Object.keys(TASKS).join(','))
+    .option('--seeds <list>', 'seeds (not ones the bench evaluates)', '101')
+    .option('--model <m>', 'lite or full', 'lite')
+    .requiredOption('--out <file>', 'where to write the table')
+    .parse();
+  const opts = cmd.opts<{ tasks: string; seeds: string; model: string; out: string }>();
+  const table = await fitOffsetsOnSynth({ tasks: opts.tasks.split(','), seeds: opts.seeds.split(',').map(Number), model: opts.model, log: console.log });
+  writeJsonAtomic(opts.out, table);
+  console.log(`wrote ${opts.out}`);
+}
