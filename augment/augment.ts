@@ -29,7 +29,13 @@ const HOPELESS = 20;
  * robot self-filter every ROS depth pipeline runs (robot_self_filter), since the arms' own state is
  * in the proprio observation and their points would outnumber the objects' ten to one.
  */
-export const DEFAULT_AUGMENT_CAMERA = { points: 512, downsample: 'voxel', exclude: { subtrees: ['left_base', 'right_base'] } } as const;
+export const DEFAULT_AUGMENT_CAMERA = {
+  points: 512,
+  downsample: 'voxel',
+  exclude: { subtrees: ['left_base', 'right_base'] },
+  // Just above the table top (z = 0): thin things on it, like the handover's 5 mm pad, stay in view.
+  crop: { min: [-0.5, -0.7, 0.002], max: [0.5, 0.7, 1.0] },
+} as const;
 
 export interface AugmentOptions {
   /** A registered task's name, or a Task object (a custom Task runs only with workers: 0, since workers look tasks up by name). */
