@@ -35,7 +35,7 @@ export function registerCompressCommand(program: Command): void {
       const n = Number(v);
       if (!(n > 0)) throw new InvalidArgumentError(`--lr must be a positive number, got "${v}"`);
       return n;
-    }, 3e-4)
+    }, 5e-4)
     .option('--eval-episodes <n>', 'sim episodes to measure success before/after (--policy; 0 skips)', intFlag('--eval-episodes', 0), 20)
     .option('--model <path>', 'model.json of any LayersModel, or its folder (one-shot pruning)')
     .requiredOption('--out <dir>', 'folder for the compressed model.json, weights.bin and compress-report.json')

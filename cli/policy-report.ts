@@ -30,7 +30,7 @@ export function printComparison(a: StatsRow, b: StatsRow): void {
       a.latency_ms_p50 && b.latency_ms_p50 ? `${(a.latency_ms_p50 / b.latency_ms_p50).toFixed(2)}× faster` : '',
     ],
     [
-      `success (${a.episodes} episodes)`,
+      `success (${a.episodes} episode${a.episodes === 1 ? '' : 's'})`,
       a.success_rate === null ? '-' : `${(100 * a.success_rate).toFixed(0)}%`,
       b.success_rate === null ? '-' : `${(100 * b.success_rate).toFixed(0)}%`,
       a.success_rate !== null && b.success_rate !== null ? `${((b.success_rate - a.success_rate) * 100).toFixed(0)} points` : '',

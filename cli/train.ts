@@ -45,7 +45,7 @@ export function registerTrainCommand(program: Command): void {
     .description('train the bimanual diffusion policy (BiDP) on a dataset from `yoto augment`')
     .requiredOption('--data <dir>', 'dataset folder (yoto augment)')
     .requiredOption('--out <dir>', 'policy folder: model.json, weights.bin, policy.json, loss.svg, checkpoint/')
-    .option('--steps <n>', 'optimizer steps', intFlag('--steps', 1), 3000)
+    .option('--steps <n>', 'optimizer steps (lift-bar needs ~500, handover ~2000)', intFlag('--steps', 1), 2000)
     .option('--batch <n>', 'batch size', intFlag('--batch', 1), 64)
     .option('--lr <x>', 'peak learning rate (AdamW, cosine with warm-up)', positive('--lr'), 1e-3)
     .option('--seed <n>', 'seed of initialization and batches', intFlag('--seed', 0), 0)
