@@ -22,7 +22,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 const program = new Command();
 program
   .name('yoto')
-  .description('Teach two robot arms a two-handed task from one stereo video (YOTO), compress the policy (HESSO), run it in MuJoCo or on real arms.')
+  .description('Teach two robot arms a two-handed task from one stereo video (YOTO), train the policy (BiDP), compress it (HESSO), run it in MuJoCo.')
   .version('0.1.0')
   .option('--debug', 'show stack traces for errors')
   .addHelpText('after', '\nQuick start:\n  $ npm run demo\n  $ yoto sim tasks\n  $ yoto sim run --task lift-bar --episodes 10');
