@@ -15,9 +15,10 @@
  *      far from the shape (a fingertip hidden in that view, or detected elsewhere on the epipolar
  *      line), that view is down-weighted and the shape decides.
  */
-import type { Mat3, Vec3 } from '../../core/geometry.ts';
+import { sub as sub3, type Mat3, type Vec3 } from '../../core/geometry.ts';
+import { rodrigues } from '../calibration/calibration-parts.ts';
 import type { StereoCamera, Vec2 } from '../stereo-camera.ts';
-import { applyTransform, mat3MulVec, mat3Transpose } from '../stereo-camera.ts';
+import { applyTransform, mat3Mul, mat3MulVec, mat3Transpose } from '../stereo-camera.ts';
 import { residualAndJacobian, triangulatePoint } from '../triangulate.ts';
 import { symmetricEigen, solve3 } from '../sym-eigen.ts';
 
@@ -54,29 +55,8 @@ export interface FusedHand {
   shapeRmsPx: number;
 }
 
-const sub3 = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-
-/** exp of a rotation vector (Rodrigues), row-major. */
-export function rotationFromVector(w: Vec3): Mat3 {
-  const th = Math.hypot(w[0], w[1], w[2]);
-  if (th < 1e-12) return [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  const [x, y, z] = [w[0] / th, w[1] / th, w[2] / th];
-  const c = Math.cos(th);
-  const s = Math.sin(th);
-  const C = 1 - c;
-  return [
-    c + x * x * C, x * y * C - z * s, x * z * C + y * s,
-    y * x * C + z * s, c + y * y * C, y * z * C - x * s,
-    z * x * C - y * s, z * y * C + x * s, c + z * z * C,
-  ];
-}
-
-function mat3Mul(a: Mat3, b: Mat3): Mat3 {
-  const r = new Array<number>(9);
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
-  return r as Mat3;
-}
+/** exp of a rotation vector (Rodrigues), row-major: the calibration readers' own. */
+export const rotationFromVector = rodrigues;
 
 /**
  * Weighted similarity (Umeyama 1991) taking `from` onto `to`: to ≈ s·R·from + t. Null with fewer
