@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { compressPolicy, loadPolicy, loadTrainingData, savePolicy, writeLossCurve } from '../policy/index.ts';
-import { printComparison, statsRow } from './policy-report.ts';
+import { human, printComparison, statsRow } from './policy-report.ts';
 import { action, intFlag } from './run-command.ts';
 
 function fraction(v: string): number {
@@ -21,7 +21,6 @@ function fraction(v: string): number {
   return n;
 }
 
-const human = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 const pct = (a: number, b: number) => (a === 0 ? '' : ` (${(((b - a) / a) * 100).toFixed(1)}%)`);
 
 export function registerCompressCommand(program: Command): void {

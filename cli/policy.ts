@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { initTf } from '../core/tf.ts';
 import { loadPolicy, policyStats } from '../policy/index.ts';
+import { human } from './policy-report.ts';
 import { action, intFlag } from './run-command.ts';
 
-const human = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : String(n));
 
 export function registerPolicyCommand(program: Command): void {
   const p = program.command('policy').description('inspect trained policies').addHelpText('after', '\nExample:\n  $ yoto policy info policy/');

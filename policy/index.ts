@@ -20,7 +20,6 @@ export { emaDecay, Ema } from './ema.ts';
 export { cosineWithWarmup } from './lr-schedule.ts';
 export { savePolicy, loadPolicy, PolicyFileSchema, POLICY_JSON, type PolicyFile, type DiffusionConfig, type TrainingInfo } from './policy-file.ts';
 export { PolicySampler, type Observation } from './sampler.ts';
-export { StagedModel } from './staged-model.ts';
 export { evaluatePolicy, quantile, type EvalOptions, type EvalSummary, type EpisodeEval } from './evaluate.ts';
 export { measureDenoiseLatency, type DenoiseLatency } from './denoise-latency.ts';
 export { compressPolicy, policySubnet, type CompressPolicyOptions, type SubnetResult } from './compress-policy.ts';
