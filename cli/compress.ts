@@ -101,7 +101,8 @@ async function compressPolicyCommand(o: { policy: string; data?: string; steps: 
   if (!(o.sparsity > 0)) throw new YotoError('must be above 0 for a policy', '--sparsity');
   const { backend } = await initTf();
   const policy = await loadPolicy(o.policy);
-  const data = await loadTrainingData(o.data);
+  const chunk = policy.meta.chunk;
+  const data = await loadTrainingData(o.data, { action: policy.meta.action, horizon: chunk?.horizon, execute: chunk?.execute });
   if (!o.json) console.log(`backend ${backend}; fine-tuning ${o.policy} with HESSO to group sparsity ${o.sparsity} for ${o.steps} steps`);
   const progress = new Progress({ total: o.steps, label: `HESSO ${policy.meta.task}`, unit: 'step', quiet: o.json });
   const r = await compressPolicy({

@@ -33,6 +33,7 @@ export function registerEvalCommand(program: Command): void {
         const { backend } = await initTf();
         const { model, meta } = await loadPolicy(o.policy);
         if (o.task && o.task !== meta.task) throw new YotoError(`the policy was trained for ${meta.task}, not ${o.task}`, '--task');
+        if (o.openLoop && meta.chunk) throw new YotoError('a chunk policy re-observes after every chunk; --open-loop is for program policies', '--open-loop');
         const progress = new Progress({ total: o.episodes, label: `eval ${meta.task}`, unit: 'episode', quiet: o.json });
         let ok = 0;
         const s = await evaluatePolicy(model, meta, {
@@ -48,7 +49,9 @@ export function registerEvalCommand(program: Command): void {
         progress.finish();
         const out = { ...s, backend, policy: o.policy };
         if (o.json) return void console.log(JSON.stringify(out));
-        console.log(`backend ${backend}; ${s.closed_loop ? 'closed loop (re-plans after each keypose segment)' : 'open loop'}, DDIM ${s.inference_steps} steps`);
+        const c = meta.chunk;
+        const loop = c ? `receding horizon (runs ${c.execute} of ${c.horizon} predicted steps, then re-observes)` : s.closed_loop ? 'closed loop (re-plans after each keypose segment)' : 'open loop';
+        console.log(`backend ${backend}; ${loop}, DDIM ${s.inference_steps} steps`);
         console.log(`${s.task}: ${s.successes}/${s.episodes} succeeded (${(100 * s.success_rate).toFixed(0)}%) over placements seeded ${o.seed}…${o.seed + o.episodes - 1}`);
         console.log(`denoise latency: p50 ${s.latency_ms_p50.toFixed(1)} ms, p95 ${s.latency_ms_p95.toFixed(1)} ms`);
         for (const f of s.failures.slice(0, 5)) console.log(`  failed seed ${f.seed}: ${f.reason}`);

@@ -21,9 +21,11 @@ export function registerPolicyCommand(program: Command): void {
         const s = policyStats(model, meta, o.latencyRuns);
         const t = meta.training;
         const layers = model.layers.filter((l) => l.countParams() > 0).map((l) => ({ name: l.name, class: l.getClassName(), params: l.countParams(), output: l.outputShape }));
-        if (o.json) return void console.log(JSON.stringify({ dir, backend, task: meta.task, action: meta.action, keyposes: { left: meta.template.arms.left.length, right: meta.template.arms.right.length }, points: meta.cloudPoints, diffusion: meta.diffusion, ...s, training: t, layers }));
+        if (o.json) return void console.log(JSON.stringify({ dir, backend, task: meta.task, action: meta.action, ...(meta.chunk ? { chunk: meta.chunk } : {}), keyposes: { left: meta.template.arms.left.length, right: meta.template.arms.right.length }, points: meta.cloudPoints, diffusion: meta.diffusion, ...s, training: t, layers }));
         console.log(`policy     ${dir} (BiDP, ${meta.task})`);
-        console.log(`action     whole program: ${meta.template.arms.left.length} left + ${meta.template.arms.right.length} right keyposes × (aperture, position, 6-D rotation) = ${meta.model.actionDim}`);
+        const c = meta.chunk;
+        if (c) console.log(`action     dense chunk: ${c.horizon} steps at ${c.hz} Hz × both arms' (gripper, TCP position, 6-D rotation) = ${meta.model.actionDim}; executes ${c.execute} steps, then re-observes`);
+        else console.log(`action     whole program: ${meta.template.arms.left.length} left + ${meta.template.arms.right.length} right keyposes × (aperture, position, 6-D rotation) = ${meta.model.actionDim}`);
         console.log(`observe    ${meta.cloudPoints} points of the depth camera's cloud + ${meta.model.proprioDim} proprio values`);
         console.log(`diffusion  DDPM ${meta.diffusion.trainSteps} steps (${meta.diffusion.beta}), DDIM ${meta.diffusion.inferenceSteps} steps at inference`);
         console.log(`size       ${human(s.params)} parameters; ${human(s.flops)}FLOPs per network call, ${human(s.denoise_flops)}FLOPs per denoise`);

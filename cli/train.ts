@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
+import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { initTf } from '../core/tf.ts';
 import { DEFAULT_POLICY_POINTS, loadTrainingData, policySubnet, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
@@ -31,6 +32,9 @@ interface TrainFlags {
   points: number;
   hidden: number;
   prediction: string;
+  action: string;
+  horizon: number;
+  execute: number;
   checkpointEvery: number;
   resume?: boolean;
   hesso?: boolean;
@@ -52,6 +56,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--points <n>', 'points per cloud the network takes', intFlag('--points', 8), DEFAULT_POLICY_POINTS)
     .option('--hidden <n>', 'width of the denoiser', intFlag('--hidden', 8), 256)
     .option('--prediction <p>', "what the denoiser predicts: 'sample' (x₀) or 'epsilon' (the noise, Diffusion Policy's default)", 'sample')
+    .option('--action <a>', "what one prediction is: 'program' (the whole keypose program, YOTO) or 'chunk' (dense TCP commands, Diffusion Policy)", 'program')
+    .option('--horizon <n>', 'with --action chunk: steps predicted at once', intFlag('--horizon', 2), 16)
+    .option('--execute <n>', 'with --action chunk: steps executed before re-observing', intFlag('--execute', 1), 8)
     .option('--checkpoint-every <k>', 'steps between checkpoints', intFlag('--checkpoint-every', 1), 250)
     .option('--resume', 'continue from <out>/checkpoint (same flags)')
     .option('--hesso', 'train once from scratch with HESSO and save the compressed subnet')
@@ -60,15 +67,18 @@ export function registerTrainCommand(program: Command): void {
     .option('--json', 'print one JSON summary object as the last line')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ yoto augment --program scripted --task lift-bar -n 100 --out ds/\n  $ yoto train --data ds/ --out policy/ --steps 3000\n  $ yoto train --data ds/ --out policy/ --steps 3000 --resume\n  $ yoto train --data ds/ --out policy-small/ --hesso --sparsity 0.5',
+      '\nExamples:\n  $ yoto augment --program scripted --task lift-bar -n 100 --out ds/\n  $ yoto train --data ds/ --out policy/ --steps 3000\n  $ yoto train --data ds/ --out policy-dp/ --action chunk --horizon 16 --execute 8\n  $ yoto train --data ds/ --out policy/ --steps 3000 --resume\n  $ yoto train --data ds/ --out policy-small/ --hesso --sparsity 0.5',
     )
     .action(
       action(async (o: TrainFlags) => {
-        if (o.prediction !== 'sample' && o.prediction !== 'epsilon') throw new InvalidArgumentError(`--prediction must be sample or epsilon, got "${o.prediction}"`);
+        if (o.prediction !== 'sample' && o.prediction !== 'epsilon') throw new YotoError(`must be sample or epsilon, got "${o.prediction}"`, '--prediction');
+        if (o.action !== 'program' && o.action !== 'chunk') throw new YotoError(`must be program or chunk, got "${o.action}"`, '--action');
         const { backend } = await initTf();
         if (!o.json) console.log(`backend ${backend}`);
-        const data = await loadTrainingData(o.data);
-        if (!o.json) console.log(`dataset ${o.data}: ${data.attrs.task}, ${data.episodes} episodes, ${data.frames} frames; action = ${data.actionDim / 10} keyposes × 10`);
+        const data = await loadTrainingData(o.data, { action: o.action, horizon: o.horizon, execute: o.execute });
+        const c = data.chunk;
+        const what = c ? `chunks of ${c.horizon} steps at ${c.hz} Hz (execute ${c.execute}) × 20 = ${data.actionDim}` : `${data.actionDim / 10} keyposes × 10`;
+        if (!o.json) console.log(`dataset ${o.data}: ${data.attrs.task}, ${data.episodes} episodes, ${data.frames} frames; action = ${what}`);
         const progress = new Progress({ total: o.steps, label: o.hesso ? `train+HESSO ${data.attrs.task}` : `train ${data.attrs.task}`, unit: 'step', quiet: o.json });
         let first = true;
         const r = await trainPolicy({

@@ -45,6 +45,7 @@ export interface CompressPolicyOptions extends Omit<TrainOptions, 'data' | 'init
 export async function compressPolicy(o: CompressPolicyOptions): Promise<{ sparse: tf.LayersModel; subnet: SubnetResult; meta: PolicyFile; losses: { step: number; loss: number }[] }> {
   const { meta } = o.policy;
   if (meta.task !== o.data.attrs.task) throw new YotoError(`the policy is for task ${meta.task}, the dataset for ${o.data.attrs.task}`, '--data');
+  if (meta.action !== o.data.action) throw new YotoError(`the policy predicts ${meta.action}s, the training data was loaded as ${o.data.action}s`, '--data');
   if (meta.model.actionDim !== o.data.actionDim) throw new YotoError(`the dataset's programs do not have the policy's ${meta.model.actionDim / 10} keyposes`, '--data');
   const dense = buildBidpModel(meta.model);
   const denseParams = dense.countParams();

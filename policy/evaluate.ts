@@ -2,7 +2,8 @@
  * `yoto eval`: the policy in the simulator over placements it was not trained on. Each episode
  * observes (depth camera + arm state), predicts the whole bimanual program, and runs it; closed
  * loop (default), every time an arm starts a new keypose segment it re-observes and re-plans the
- * keyposes not yet started. Placements: samplePlacement around the policy's demonstration with
+ * keyposes not yet started. A chunk policy instead runs `execute` steps of each predicted chunk,
+ * then observes and predicts again, until the task succeeds or time runs out. Placements: samplePlacement around the policy's demonstration with
  * seeds `seed + i` — augmentation draws its placements through a hash of its own seed, so these
  * are not training placements.
  */
@@ -10,7 +11,8 @@ import { samplePlacement } from '../augment/index.ts';
 import { isYotoError } from '../core/errors.ts';
 import { ARMS, type Program } from '../core/program.ts';
 import type { Scene } from '../core/scene.ts';
-import { DepthCamera, DepthCameraConfigSchema, World, findUnreachable, getTask, runEpisode, type ProgramExecutor } from '../sim/index.ts';
+import { DEFAULT_FOLLOWER, DepthCamera, DepthCameraConfigSchema, WaypointFollower, World, findUnreachable, getTask, runControlled, runEpisode, type ProgramExecutor } from '../sim/index.ts';
+import type { ChunkSpec } from './action-chunk.ts';
 import { PROPRIO_DIM, proprioRow } from './observation.ts';
 import type { PolicyFile } from './policy-file.ts';
 import { PolicySampler, type Observation } from './sampler.ts';
@@ -38,6 +40,8 @@ export interface EvalSummary {
   episodes: number;
   successes: number;
   success_rate: number;
+  action: 'program' | 'chunk';
+  /** Program policies: re-planned after each keypose segment (chunk policies always re-observe). */
   closed_loop: boolean;
   inference_steps: number;
   /** One full denoise (DDIM), observation encoding included, milliseconds. */
@@ -81,6 +85,56 @@ export async function evaluatePolicy(model: tf.LayersModel, meta: PolicyFile, o:
     latencies.push(performance.now() - t);
     return p;
   };
+  const programEpisode = async (world: World, scene: Scene, camera: DepthCamera, seed: number): Promise<EpisodeEval> => {
+    let replans = 0;
+    const program = predict(observe(world, camera, { left: 0, right: 0 }, counts, seed * 1000), seed * 1000);
+    const unreachable = findUnreachable(world, program);
+    if (unreachable.length > 0) {
+      const u = unreachable[0];
+      return { seed, success: false, reason: `predicted ${u.arm} keypose ${u.index} is out of reach`, replans, simTime: 0 };
+    }
+    let last = { left: 0, right: 0 };
+    const onControl = (w: World, exec: ProgramExecutor) => {
+      if (!closed) return;
+      const now = exec.progress();
+      if (ARMS.every((a) => now[a] === last[a])) return;
+      last = now;
+      if (ARMS.every((a) => now[a] >= counts[a] - 1)) return; // nothing left to re-plan
+      replans++;
+      const obsSeed = seed * 1000 + replans;
+      try {
+        exec.replanRemaining(predict(observe(w, camera, now, counts, obsSeed), obsSeed));
+      } catch (e) {
+        if (!isYotoError(e)) throw e;
+      }
+    };
+    const r = await runEpisode(task, scene, program, { world, onControl });
+    const reason = r.success ? undefined : r.failure ? `${r.failure.arm} arm, keypose ${r.failure.keypose}: ${r.failure.reason}` : r.completed ? 'program finished, task not achieved' : 'time limit';
+    return { seed, success: r.success, reason, replans, simTime: r.simTime };
+  };
+
+  // Diffusion Policy's receding horizon: observe, predict `horizon` steps, run `execute` of them.
+  const chunkEpisode = (world: World, camera: DepthCamera, seed: number, chunk: ChunkSpec): EpisodeEval => {
+    const follower = new WaypointFollower(world, { ...DEFAULT_FOLLOWER, hz: chunk.hz });
+    const noProgram = { left: 0, right: 0 };
+    const next = (w: World) => {
+      const obsSeed = seed * 1000 + follower.chunks;
+      const t = performance.now();
+      follower.setChunk(sampler.predictChunk(observe(w, camera, noProgram, counts, obsSeed), obsSeed));
+      latencies.push(performance.now() - t);
+    };
+    next(world);
+    const r = runControlled(task, world, follower, {
+      controlDt: DEFAULT_FOLLOWER.controlDt,
+      stopOnSuccess: true,
+      onControl: (w) => {
+        if (follower.stepsExecuted >= chunk.execute) next(w);
+      },
+    });
+    const reason = r.success ? undefined : r.failure ? `${r.failure.arm} arm: ${r.failure.reason}` : 'time limit, task not achieved';
+    return { seed, success: r.success, reason, replans: follower.chunks - 1, simTime: r.simTime };
+  };
+
   for (let i = 0; i < o.episodes; i++) {
     const seed = o.seed + i;
     const scene: Scene = samplePlacement(task, meta.scene, seed, meta.ranges);
@@ -88,32 +142,7 @@ export async function evaluatePolicy(model: tf.LayersModel, meta: PolicyFile, o:
     let result: EpisodeEval;
     try {
       const camera = new DepthCamera(world.mj, world.model, camCfg);
-      let replans = 0;
-      const program = predict(observe(world, camera, { left: 0, right: 0 }, counts, seed * 1000), seed * 1000);
-      const unreachable = findUnreachable(world, program);
-      if (unreachable.length > 0) {
-        const u = unreachable[0];
-        result = { seed, success: false, reason: `predicted ${u.arm} keypose ${u.index} is out of reach`, replans, simTime: 0 };
-      } else {
-        let last = { left: 0, right: 0 };
-        const onControl = (w: World, exec: ProgramExecutor) => {
-          if (!closed) return;
-          const now = exec.progress();
-          if (ARMS.every((a) => now[a] === last[a])) return;
-          last = now;
-          if (ARMS.every((a) => now[a] >= counts[a] - 1)) return; // nothing left to re-plan
-          replans++;
-          const obsSeed = seed * 1000 + replans;
-          try {
-            exec.replanRemaining(predict(observe(w, camera, now, counts, obsSeed), obsSeed));
-          } catch (e) {
-            if (!isYotoError(e)) throw e;
-          }
-        };
-        const r = await runEpisode(task, scene, program, { world, onControl });
-        const reason = r.success ? undefined : r.failure ? `${r.failure.arm} arm, keypose ${r.failure.keypose}: ${r.failure.reason}` : r.completed ? 'program finished, task not achieved' : 'time limit';
-        result = { seed, success: r.success, reason, replans, simTime: r.simTime };
-      }
+      result = meta.chunk ? chunkEpisode(world, camera, seed, meta.chunk) : await programEpisode(world, scene, camera, seed);
     } finally {
       world.dispose();
     }
@@ -127,7 +156,8 @@ export async function evaluatePolicy(model: tf.LayersModel, meta: PolicyFile, o:
     episodes: o.episodes,
     successes,
     success_rate: o.episodes ? successes / o.episodes : 0,
-    closed_loop: closed,
+    action: meta.action,
+    closed_loop: meta.chunk ? true : closed,
     inference_steps: o.inferenceSteps ?? meta.diffusion.inferenceSteps,
     latency_ms_p50: quantile(latencies, 0.5),
     latency_ms_p95: quantile(latencies, 0.95),

@@ -1,6 +1,7 @@
 /**
  * policy/: BiDP, the bimanual diffusion policy. Observation (point cloud + arm state) → the
- * whole bimanual keypose program, by DDIM over a FiLM-conditioned MLP denoiser; trained with
+ * whole bimanual keypose program (or, as an option, a dense chunk of TCP commands), by DDIM over
+ * a FiLM-conditioned MLP denoiser; trained with
  * DDPM on `yoto augment` datasets, evaluated closed-loop in the simulator, compressed with HESSO.
  *
  *   const data = await loadTrainingData('dataset/');
@@ -10,11 +11,12 @@
  */
 export { makeSchedule, ddimTimesteps, ddimStep, addNoise, timestepEmbedding, type BetaSchedule, type Schedule, type ScheduleOptions } from './diffusion.ts';
 export { encodeProgram, decodeProgram, actionDim, KEYPOSE_DIM } from './action-codec.ts';
+export { chunkTargets, decodeChunk, chunkDim, ChunkSpecSchema, CHUNK_STEP_DIM, DEFAULT_CHUNK, type ChunkSpec } from './action-chunk.ts';
 export { quatToRot6d, rot6dToQuat } from './rotation6d.ts';
 export { Normalizer, NormalizerSchema, type NormalizerParams } from './normalizer.ts';
 export { PROPRIO_DIM, proprioRow, selectPoints, type ArmState } from './observation.ts';
 export { buildBidpModel, DEFAULT_MODEL, ModelConfigSchema, type ModelConfig } from './model.ts';
-export { loadTrainingData, type TrainingData } from './training-data.ts';
+export { loadTrainingData, type TrainingData, type TrainingDataOptions } from './training-data.ts';
 export { trainPolicy, makeBatch, writeLossCurve, lossCurveSvg, DEFAULT_DIFFUSION, DEFAULT_POLICY_POINTS, type TrainOptions, type TrainResult } from './train.ts';
 export { emaDecay, Ema } from './ema.ts';
 export { cosineWithWarmup } from './lr-schedule.ts';

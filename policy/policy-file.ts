@@ -14,6 +14,7 @@ import { readJsonFile } from '../core/read.ts';
 import type { tf } from '../core/tf.ts';
 import { loadModelFolder, saveModelFolder } from '../compress/index.ts';
 import { ModelConfigSchema } from './model.ts';
+import { ChunkSpecSchema } from './action-chunk.ts';
 import { NormalizerSchema } from './normalizer.ts';
 
 export const POLICY_FORMAT = 'yoto-bidp';
@@ -50,8 +51,13 @@ export const PolicyFileSchema = z.strictObject({
   format: z.literal(POLICY_FORMAT),
   version: z.literal(POLICY_VERSION, { error: `unsupported policy version (this yoto reads version ${POLICY_VERSION})` }),
   task: z.string(),
-  /** 'program': the whole keypose program per prediction (YOTO). */
-  action: z.literal('program'),
+  /**
+   * 'program': the whole keypose program per prediction (YOTO); 'chunk': the next `chunk.horizon`
+   * commanded TCP poses and openings (Diffusion Policy), `chunk.execute` of them run per prediction.
+   */
+  action: z.enum(['program', 'chunk']),
+  chunk: ChunkSpecSchema.optional(),
+  /** The demonstrated program's structure (the 'program' action fills in its numbers). */
   template: ProgramSchema,
   /** The demonstration's placement and the ranges training placements were drawn from. */
   scene: SceneSchema,
@@ -63,7 +69,7 @@ export const PolicyFileSchema = z.strictObject({
   cloudPoints: z.number().int().positive(),
   normalizers: z.strictObject({ points: NormalizerSchema, proprio: NormalizerSchema, action: NormalizerSchema }),
   training: TrainingInfoSchema,
-});
+}).refine((p) => (p.action === 'chunk') === (p.chunk !== undefined), { error: "a 'chunk' policy needs its chunk settings, a 'program' policy has none", path: ['chunk'] });
 export type PolicyFile = z.infer<typeof PolicyFileSchema>;
 
 export async function savePolicy(dir: string, model: tf.LayersModel, meta: PolicyFile): Promise<void> {

@@ -1,10 +1,12 @@
 /**
- * Inference: an observation → a keypose program, by DDIM from Gaussian noise (seeded). The
+ * Inference: an observation → a keypose program or an action chunk, by DDIM from Gaussian noise (seeded). The
  * network runs in plain TypeScript (FastForward): the observation encoded once per call, the
  * timestep embeddings' layers once per sampler, only the noisy-action layers at every step.
  * The weights are read when the sampler is made: make a new one after changing the model's.
  */
-import type { Program } from '../core/program.ts';
+import type { ArmName, Program } from '../core/program.ts';
+import type { Waypoint } from '../sim/index.ts';
+import { decodeChunk } from './action-chunk.ts';
 import { Rng } from '../core/rng.ts';
 import type { tf } from '../core/tf.ts';
 import { decodeProgram } from './action-codec.ts';
@@ -60,7 +62,16 @@ export class PolicySampler {
     return this.norm.action.unnormalize(x);
   }
 
+  /** A 'program' policy's prediction: the keypose program. */
   predict(obs: Observation, seed: number): Program {
+    if (this.meta.action !== 'program') throw new Error(`PolicySampler.predict: a '${this.meta.action}' policy predicts chunks (predictChunk)`);
     return decodeProgram(this.meta.template, this.predictVector(obs, seed));
+  }
+
+  /** A 'chunk' policy's prediction: each arm's next `horizon` waypoints. */
+  predictChunk(obs: Observation, seed: number): Record<ArmName, Waypoint[]> {
+    const c = this.meta.chunk;
+    if (!c) throw new Error(`PolicySampler.predictChunk: a '${this.meta.action}' policy predicts programs (predict)`);
+    return decodeChunk(this.predictVector(obs, seed), c.horizon);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Training BiDP: DDPM ε-prediction on (observation, program) pairs, AdamW through HESSO's
+ * Training BiDP: DDPM on (observation, action) pairs — the action a program or a chunk, AdamW through HESSO's
  * optimizer (group sparsity 0 for plain training, the target sparsity with --hesso), a cosine
  * learning rate with warm-up, EMA weights, seeded batches (step k's batch depends only on the
  * seed and k, so a resumed run continues exactly), and atomic checkpoints.
@@ -102,25 +102,30 @@ export function makeBatch(d: TrainingData, schedule: Schedule, B: number, N: num
     const f = (frames[b] = rng.int(d.frames));
     selectPoints(d.clouds, f * d.cloudPoints * 3, d.cloudPoints, N, points, b * N * 3, rng, scratch);
     proprio.set(d.proprio.subarray(f * PROPRIO_DIM, (f + 1) * PROPRIO_DIM), b * PROPRIO_DIM);
-    const e = d.episodeOf[f];
-    x0.set(d.actions.subarray(e * A, (e + 1) * A), b * A);
+    const row = d.action === 'chunk' ? f : d.episodeOf[f];
+    x0.set(d.actions.subarray(row * A, (row + 1) * A), b * A);
     t[b] = rng.int(schedule.betas.length);
     for (let j = 0; j < A; j++) eps[b * A + j] = rng.normal();
   }
   d.norm.points.normalize(points);
   d.norm.proprio.normalize(proprio);
   d.norm.action.normalize(x0);
-  // What is left of the program: keyposes an arm has passed are 0 (see training-data.ts).
+  if (d.action === 'program') zeroPassedKeyposes(d, frames, x0);
+  return { points, proprio, temb: timestepEmbedding(t, tembDim), noisy: addNoise(schedule, x0, eps, t, A), eps, x0 };
+}
+
+/** What is left of the program: keyposes an arm has passed are 0 (see training-data.ts). */
+function zeroPassedKeyposes(d: TrainingData, frames: Int32Array, x0: Float32Array): void {
+  const A = d.actionDim;
   const nl = d.template.arms.left.length;
   const nr = d.template.arms.right.length;
-  for (let b = 0; b < B; b++) {
+  for (let b = 0; b < frames.length; b++) {
     const f = frames[b];
     const passedL = Math.min(nl, d.keyposeIndex[2 * f]);
     const passedR = Math.min(nr, d.keyposeIndex[2 * f + 1]);
     x0.fill(0, b * A, b * A + KEYPOSE_DIM * passedL);
     x0.fill(0, b * A + KEYPOSE_DIM * nl, b * A + KEYPOSE_DIM * (nl + passedR));
   }
-  return { points, proprio, temb: timestepEmbedding(t, tembDim), noisy: addNoise(schedule, x0, eps, t, A), eps, x0 };
 }
 
 export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
@@ -135,7 +140,7 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   const cfg: ModelConfig = { ...DEFAULT_MODEL, ...o.model, points: N, proprioDim: PROPRIO_DIM, actionDim: d.actionDim, seed };
   const diffusion: DiffusionConfig = { ...DEFAULT_DIFFUSION, ...o.diffusion };
   const schedule = makeSchedule({ beta: diffusion.beta, trainSteps: diffusion.trainSteps });
-  const fingerprint = JSON.stringify({ cfg, diffusion, B, N, lr, seed, steps, hesso: o.hessoSparsity ?? 0, data: d.dir, frames: d.frames });
+  const fingerprint = JSON.stringify({ cfg, diffusion, B, N, lr, seed, steps, hesso: o.hessoSparsity ?? 0, data: d.dir, frames: d.frames, action: d.action, chunk: d.chunk });
 
   const model = buildBidpModel(cfg);
   if (o.init) model.setWeights(o.init.getWeights());
@@ -215,7 +220,8 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
     format: POLICY_FORMAT,
     version: POLICY_VERSION,
     task: d.attrs.task,
-    action: 'program',
+    action: d.action,
+    ...(d.chunk ? { chunk: d.chunk } : {}),
     template: d.template,
     scene: d.attrs.scene,
     ranges: d.attrs.ranges,

@@ -39,39 +39,65 @@ export async function runEpisode(task: Task, scene: Scene, program: Program, opt
   if (options.world) world.reset();
   try {
     const opt = { ...DEFAULT_EXECUTOR, ...options.executor };
-    const substeps = Math.max(1, Math.round(opt.controlDt / world.timestep));
     const exec = new ProgramExecutor(world, program, opt);
-    const settle = options.settle ?? task.holdTime + 0.3;
-    let heldSince: number | undefined;
-    let successTime: number | undefined;
-    let steps = 0;
-    let doneAt: number | undefined;
-    while (world.time < task.maxDuration) {
-      exec.control();
-      world.step(substeps);
-      steps += substeps;
-      options.onControl?.(world, exec);
-      if (task.check(world)) {
-        heldSince ??= world.time;
-        if (successTime === undefined && world.time - heldSince >= task.holdTime - 1e-9) successTime = world.time;
-      } else heldSince = undefined;
-      if (exec.done) {
-        doneAt ??= world.time;
-        if (exec.failure || world.time - doneAt >= settle) break;
-      }
-    }
-    return {
-      task: task.name,
-      success: successTime !== undefined,
-      successTime,
-      completed: exec.done && !exec.failure,
-      failure: exec.failure,
-      simTime: world.time,
-      steps,
-      wallMs: performance.now() - t0,
-      stateHash: world.stateHash(),
-    };
+    const onControl = options.onControl;
+    const r = runControlled(task, world, exec, { controlDt: opt.controlDt, settle: options.settle, onControl: onControl && ((w) => onControl(w, exec)) });
+    return { ...r, wallMs: performance.now() - t0 };
   } finally {
     if (!options.world) world.dispose();
   }
+}
+
+/** Anything that sends servo targets once per control period: a program executor, a policy's waypoint follower. */
+export interface Controller {
+  control(): void;
+  /** Finished (or failed): the episode settles, then ends. */
+  readonly done: boolean;
+  readonly failure?: ExecutionFailure;
+}
+
+export interface ControlledOptions {
+  controlDt: number;
+  onControl?: (world: World) => void;
+  /** Settling time (s) after the controller is done, before the final verdict. */
+  settle?: number;
+  /** End as soon as the success condition has held for the task's hold time. */
+  stopOnSuccess?: boolean;
+}
+
+/** The episode loop on an existing world (not reset): control, physics, the task's check. */
+export function runControlled(task: Task, world: World, controller: Controller, o: ControlledOptions): EpisodeResult {
+  const t0 = performance.now();
+  const substeps = Math.max(1, Math.round(o.controlDt / world.timestep));
+  const settle = o.settle ?? task.holdTime + 0.3;
+  let heldSince: number | undefined;
+  let successTime: number | undefined;
+  let steps = 0;
+  let doneAt: number | undefined;
+  while (world.time < task.maxDuration) {
+    controller.control();
+    world.step(substeps);
+    steps += substeps;
+    o.onControl?.(world);
+    if (task.check(world)) {
+      heldSince ??= world.time;
+      if (successTime === undefined && world.time - heldSince >= task.holdTime - 1e-9) successTime = world.time;
+    } else heldSince = undefined;
+    if (successTime !== undefined && o.stopOnSuccess) break;
+    if (controller.done) {
+      doneAt ??= world.time;
+      if (controller.failure || world.time - doneAt >= settle) break;
+    }
+  }
+  return {
+    task: task.name,
+    success: successTime !== undefined,
+    successTime,
+    completed: controller.done && !controller.failure,
+    failure: controller.failure,
+    simTime: world.time,
+    steps,
+    wallMs: performance.now() - t0,
+    stateHash: world.stateHash(),
+  };
 }

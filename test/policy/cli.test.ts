@@ -53,6 +53,23 @@ describe('yoto train / policy info / eval / compress', () => {
     expect(lastJson(again.stdout).params).toBe(cs.after.params);
   }, 600_000);
 
+  it('trains and runs a dense-chunk policy (Diffusion Policy style)', async () => {
+    const out = join(dir, 'chunk');
+    const t = await yoto('train', '--data', ds, '--out', out, '--action', 'chunk', '--horizon', '8', '--execute', '4', '--steps', '6', '--batch', '8', '--points', '64', '--hidden', '32', '--json');
+    expect(t.code, t.stderr).toBe(0);
+    const info = lastJson((await yoto('policy', 'info', out, '--latency-runs', '0', '--json')).stdout);
+    expect(info.action).toBe('chunk');
+    expect(info.chunk).toEqual({ horizon: 8, execute: 4, hz: 10 });
+    const ev = await yoto('eval', '--policy', out, '--episodes', '1', '--seed', '5', '--json');
+    expect(ev.code, ev.stderr).toBe(0);
+    const e = lastJson(ev.stdout);
+    expect(e.action).toBe('chunk');
+    expect(e.latency_ms_p50).toBeGreaterThan(0);
+    const open = await yoto('eval', '--policy', out, '--episodes', '1', '--open-loop');
+    expect(open.lines).toHaveLength(1);
+    expect(open.lines[0]).toMatch(/--open-loop.*chunk policy re-observes/);
+  }, 300_000);
+
   it('bad input gives one line naming what and where', async () => {
     const missing = await yoto('train', '--data', join(dir, 'nope'), '--out', join(dir, 'p2'));
     expect(missing.code).toBe(1);

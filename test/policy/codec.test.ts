@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { quatAngle, quatNormalize, type Quat } from '../../core/geometry.ts';
 import { Rng } from '../../core/rng.ts';
 import { getScriptedProgram } from './scripted.ts';
-import { actionDim, decodeProgram, encodeProgram, Normalizer, quatToRot6d, rot6dToQuat } from '../../policy/index.ts';
+import { actionDim, chunkDim, chunkTargets, decodeChunk, decodeProgram, encodeProgram, Normalizer, quatToRot6d, rot6dToQuat } from '../../policy/index.ts';
 
 describe('rotation 6-D', () => {
   it('round-trips random rotations and repairs perturbed ones', () => {
@@ -53,5 +53,44 @@ describe('Normalizer', () => {
     expect(Math.max(...y)).toBeLessThan(0.9);
     const json = JSON.parse(JSON.stringify(m.toJSON()));
     expect(new Normalizer(json).unnormalize([0.5])).toEqual(m.unnormalize([0.5]));
+  });
+});
+
+describe('action chunk codec', () => {
+  // Two episodes (3 and 2 frames); frame f's commands: left at x = f, right at x = −f, gripper f / 10.
+  const ends = [3, 5];
+  const tcp = new Float32Array(5 * 14);
+  const grip = new Float32Array(5 * 2);
+  const rng = new Rng(8);
+  const quats: Quat[] = [];
+  for (let f = 0; f < 5; f++) {
+    const q = quatNormalize([rng.normal(), rng.normal(), rng.normal(), rng.normal()] as Quat);
+    quats.push(q);
+    tcp.set([f, 0.1, 0.2, ...q], f * 14);
+    tcp.set([-f, -0.1, 0.2, ...q], f * 14 + 7);
+    grip.set([f / 10, 1 - f / 10], f * 2);
+  }
+
+  it("each frame's row is its next steps, padded with its own episode's last frame", () => {
+    const H = 3;
+    const rows = chunkTargets(tcp, grip, ends, H);
+    expect(rows.length).toBe(5 * chunkDim(H));
+    const frameAt = (f: number, k: number) => decodeChunk(rows.subarray(f * chunkDim(H), (f + 1) * chunkDim(H)), H).left[k].pose.position[0];
+    expect([0, 1, 2].map((k) => frameAt(0, k))).toEqual([0, 1, 2]);
+    expect([0, 1, 2].map((k) => frameAt(1, k))).toEqual([1, 2, 2]); // not frame 3: that is the next episode
+    expect([0, 1, 2].map((k) => frameAt(3, k))).toEqual([3, 4, 4]);
+    expect([0, 1, 2].map((k) => frameAt(4, k))).toEqual([4, 4, 4]);
+  });
+
+  it('decodes poses, openings and rotations of both arms', () => {
+    const H = 2;
+    const rows = chunkTargets(tcp, grip, ends, H);
+    const c = decodeChunk(rows.subarray(3 * chunkDim(H), 4 * chunkDim(H)), H);
+    expect(c.right[1].pose.position).toEqual([-4, expect.closeTo(-0.1, 6), expect.closeTo(0.2, 6)]);
+    expect(c.left[0].gripper).toBeCloseTo(0.3, 6);
+    expect(c.right[0].gripper).toBeCloseTo(0.7, 6);
+    expect(quatAngle(c.left[1].pose.quaternion, quats[4])).toBeLessThan(1e-4);
+    const wild = new Float32Array(chunkDim(1)).fill(2);
+    expect(decodeChunk(wild, 1).left[0].gripper).toBe(1);
   });
 });

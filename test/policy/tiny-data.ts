@@ -71,6 +71,7 @@ export function tinyData(episodes = 4, framesPer = 6, cloudPoints = 32, seed = 1
     cloudPoints,
     clouds,
     proprio,
+    action: 'program',
     actions,
     episodeOf,
     keyposeIndex: new Int16Array(F * 2),

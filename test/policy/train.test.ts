@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../core/tf.ts';
-import { loadPolicy, PolicySampler, policySubnet, PROPRIO_DIM, savePolicy, trainPolicy, type TrainOptions } from '../../policy/index.ts';
+import { loadPolicy, makeBatch, makeSchedule, Normalizer, PolicySampler, policySubnet, PROPRIO_DIM, savePolicy, trainPolicy, type TrainingData, type TrainOptions } from '../../policy/index.ts';
+import { Rng } from '../../core/rng.ts';
 import { tinyData, TINY_MODEL } from './tiny-data.ts';
 
 let dir: string;
@@ -77,5 +78,27 @@ describe('trainPolicy', () => {
     const a = new PolicySampler(r.model, r.meta).predictVector({ cloud: data.clouds, cloudPoints: 32, proprio: data.proprio }, 3);
     const b = new PolicySampler(sub.model, r.meta).predictVector({ cloud: data.clouds, cloudPoints: 32, proprio: data.proprio }, 3);
     a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 3));
+  });
+});
+
+describe('makeBatch', () => {
+  it("with chunk actions, each sample's target is its own frame's row (not its episode's)", () => {
+    const d = tinyData(3, 5, 32, 4);
+    const A = 40;
+    // Row f is a ramp starting at f: unique per frame, so a row names its frame.
+    const actions = Float32Array.from({ length: d.frames * A }, (_, i) => Math.floor(i / A) + (i % A) * 0.01);
+    const chunk: TrainingData = { ...d, action: 'chunk', chunk: { horizon: 2, execute: 1, hz: 10 }, actions, actionDim: A, norm: { ...d.norm, action: Normalizer.fit(actions, A) } };
+    const schedule = makeSchedule({ beta: 'squaredcos_cap_v2', trainSteps: 100 });
+    const b = makeBatch(chunk, schedule, 12, 16, 8, new Rng(5));
+    for (let i = 0; i < 12; i++) {
+      const prop = b.proprio.subarray(i * PROPRIO_DIM, (i + 1) * PROPRIO_DIM);
+      const f = Array.from({ length: d.frames }, (_, g) => g).find((g) => {
+        const raw = chunk.norm.proprio.normalize(Float32Array.from(d.proprio.subarray(g * PROPRIO_DIM, (g + 1) * PROPRIO_DIM)));
+        return raw.every((v, j) => Math.abs(v - prop[j]) < 1e-6);
+      });
+      expect(f).toBeDefined();
+      const want = chunk.norm.action.normalize(Float32Array.from(actions.subarray(f! * A, (f! + 1) * A)));
+      expect(Array.from(b.x0.subarray(i * A, (i + 1) * A))).toEqual(Array.from(want));
+    }
   });
 });
