@@ -4,14 +4,14 @@
  * them), keyframes, the keyposes with their gripper commands and object tags; then sync labels
  * between the arms at gripper events so that the cross-arm order of events is preserved.
  */
-import { add, dot, poseCompose, poseInverse, quatRotate, scale, sub, dist, type Pose } from '../../core/geometry.ts';
+import { add, dot, poseCompose, poseInverse, quatRotate, scale, sub, dist, type Pose, type Vec3 } from '../../core/geometry.ts';
 import { HAND_SIDES, type Hands, type HandSide } from '../../core/hands.ts';
 import { PROGRAM_VERSION, type ArmName, type Keypose, type Program } from '../../core/program.ts';
 import { YotoError } from '../../core/errors.ts';
 import { aperture, apertureFromViews, gripperPose, palmLength, pinchPoint, DEFAULT_HAND_OFFSETS, type HandOffset } from './gripper-pose.ts';
-import { detectApertureChanges, medianFilter, DEFAULT_GRIPPER_STATE, type ApertureChange, type GripperStateOptions } from './gripper-state.ts';
-import { findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyframe, type KeyframeOptions } from './keyframes.ts';
-import { distanceToObject, type ObjectShape } from './object-shapes.ts';
+import { detectApertureChanges, medianFilter, opensToRelease, settleGrasp, DEFAULT_GRIPPER_STATE, type ApertureChange, type GripperStateOptions } from './gripper-state.ts';
+import { arrivalFrame, findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyframe, type KeyframeOptions } from './keyframes.ts';
+import { closingCentring, distanceToObject, type ObjectShape } from './object-shapes.ts';
 import { smoothPoses } from './smooth-poses.ts';
 
 export interface ExtractOptions {
@@ -45,7 +45,9 @@ export interface HandAnalysis {
   poses: (Pose | null)[];
   aperture: number[];
   changes: ApertureChange[];
-  events: { kind: 'grasp' | 'release'; frame: number; object?: string }[];
+  /** `opening`: for a release, the commanded opening after it (the widest the hand opened to, as a fraction). */
+  /** `centring`: for a grasp, the shift (m) along the gripper's closing axis that centres the object between the fingers. */
+  events: { kind: 'grasp' | 'release'; frame: number; object?: string; opening?: number; centring?: number }[];
   keyframes: Keyframe[];
   keyposes: (Keypose & { frame: number; reason: string })[];
   /** Rest intervals [start, end] (frames). */
@@ -91,18 +93,22 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
   // Chronological pass over both hands' aperture changes, carrying held objects with the hand.
   const objects = o.objects ?? [];
   const objectPose = new Map(objects.map((s) => [s.name, s.pose]));
-  const held = new Map<HandSide, { object: string; grip: Pose } | undefined>();
+  const held = new Map<HandSide, { object: string; grip: Pose; centring: number } | undefined>();
   const carriedPose = (name: string, frame: number): Pose => {
     for (const h of HAND_SIDES) {
       const hold = held.get(h);
       const p = base[h].poses[frame];
-      if (hold?.object === name && p) return poseCompose(p, hold.grip);
+      if (hold?.object === name && p) return poseCompose(shiftAlongClosing(p, hold.centring), hold.grip);
     }
     return objectPose.get(name)!;
   };
   const events: Record<HandSide, HandAnalysis['events']> = { left: [], right: [] };
   const all = HAND_SIDES.flatMap((h) => base[h].changes.map((c) => ({ h, c }))).sort((a, b) => a.c.end - b.c.end);
   const widest = Object.fromEntries(HAND_SIDES.map((h) => [h, Math.max(...medianFilter(base[h].ap).filter(Number.isFinite))])) as Record<HandSide, number>;
+  const rests = Object.fromEntries(HAND_SIDES.map((h) => [h, stopFrames(base[h].poses, fps, kopt).map((r) => ({ ...r, start: arrivalFrame(base[h].poses, r) }))])) as Record<HandSide, { start: number; end: number }[]>;
+  // While holding: the lowest aperture since the grasp, and the opening under way (consecutive openings).
+  const grip = new Map<HandSide, { since: number; lowest: number; opening?: { start: number; end: number } }>();
+  const chainFrames = Math.round(gopt.chainTime * fps);
   for (const { h, c } of all) {
     const pose = base[h].poses[c.end] ?? base[h].poses[c.start];
     // The hand may be partly hidden right at the change (another hand, the object): look nearby.
@@ -116,26 +122,44 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
           if (!nearest || d < nearest.d) nearest = { name: s.name, d };
         }
       const closedShut = c.to <= gopt.closedFraction * widest[h];
-      c.grasp = closedShut || (nearest !== undefined && nearest.d <= gopt.objectDistance);
+      c.grasp = closedShut || (nearest !== undefined && nearest.d <= gopt.objectDistance && c.to <= gopt.graspFraction * widest[h]);
       if (c.grasp) {
         const object = nearest && nearest.d <= 0.08 ? nearest.name : undefined;
-        events[h].push({ kind: 'grasp', frame: c.start, object });
-        if (object && pose) {
+        const frame = settleGrasp(c.start, rests[h], fps, gopt);
+        if (frame > c.start) c.start = frame; // the change is commanded where the hand settled
+        c.end = Math.max(c.end, frame);
+        const at = base[h].poses[frame] ?? pose;
+        const shape = objects.find((x) => x.name === object);
+        const objectNow = object ? carriedPose(object, frame) : undefined;
+        const centring = shape && objectNow && at && lm ? closingCentring(shape, objectNow, at, gopt.maxCentring) : 0;
+        events[h].push({ kind: 'grasp', frame, object, ...(centring ? { centring } : {}) });
+        grip.set(h, { since: frame, lowest: c.to });
+        if (object && at && objectNow) {
           // The other hand lets go of it only later (handover): the object follows this hand from now.
-          held.set(h, { object, grip: poseCompose(poseInverse(pose), carriedPose(object, c.end)) });
-          for (const other of HAND_SIDES) if (other !== h && held.get(other)?.object === object) objectPose.set(object, carriedPose(object, c.end));
-        } else held.set(h, { object: '', grip: pose ?? { position: [0, 0, 0], quaternion: [0, 0, 0, 1] } });
+          held.set(h, { object, grip: poseCompose(poseInverse(shiftAlongClosing(at, centring)), objectNow), centring });
+          for (const other of HAND_SIDES) if (other !== h && held.get(other)?.object === object) objectPose.set(object, objectNow);
+        } else held.set(h, { object: '', grip: at ?? { position: [0, 0, 0], quaternion: [0, 0, 0, 1] }, centring: 0 });
       }
     } else if (c.kind === 'close') {
-      c.grasp = false; // already holding: a firmer squeeze, not a new grasp
+      c.grasp = false; // already holding: a firmer squeeze (or the tracker losing a fingertip), not a new grasp
+      const g = grip.get(h)!;
+      g.lowest = Math.min(g.lowest, c.to);
+      g.opening = undefined;
     } else if (c.kind === 'open' && held.get(h)) {
+      const g = grip.get(h)!;
+      if (!g.opening || c.start - g.opening.end > chainFrames) g.opening = { start: c.start, end: c.end };
+      else g.opening.end = c.end;
+      if (!opensToRelease(c.to, g.lowest, widest[h], gopt)) continue;
       const hold = held.get(h)!;
+      const frame = Math.max(g.opening.start, g.since + gopt.minDwell);
       if (hold.object) {
         const stillHeldByOther = HAND_SIDES.some((o2) => o2 !== h && held.get(o2)?.object === hold.object);
-        if (!stillHeldByOther) objectPose.set(hold.object, carriedPose(hold.object, c.end));
+        if (!stillHeldByOther) objectPose.set(hold.object, carriedPose(hold.object, base[h].poses[frame] ? frame : c.end));
       }
-      events[h].push({ kind: 'release', frame: c.start, object: hold.object || undefined });
+      const opening = Math.round(Math.min(1, Math.max(0, c.to / widest[h])) * 100) / 100;
+      events[h].push({ kind: 'release', frame, object: hold.object || undefined, opening });
       held.set(h, undefined);
+      grip.delete(h);
     }
   }
 
@@ -187,7 +211,9 @@ function buildKeyposes(
   frames.sort((a, b) => a.frame - b.frame);
   let level = 1;
   let holding: string | undefined;
+  let centring = 0;
   const out: HandAnalysis['keyposes'] = [];
+  const shifts = new Map<number, Vec3>();
   for (let i = 0; i < frames.length; i++) {
     const k = frames[i];
     const next = frames[i + 1]?.frame ?? Infinity;
@@ -196,37 +222,52 @@ function buildKeyposes(
     if (ev?.kind === 'grasp') level = 0;
     else if (holding === undefined || ev?.kind === 'release')
       for (const c of changes) if (c.start >= k.frame - 3 && c.start < next - 3) level = levelAfter(c, widest);
-    const pose = poses[k.frame] ?? nearestPose(poses, k.frame);
-    if (!pose) continue;
-    if (ev?.kind === 'grasp') holding = ev.object ?? '';
+    if (ev?.kind === 'release' && ev.opening !== undefined) level = Math.max(level, ev.opening);
+    const measured = poses[k.frame] ?? nearestPose(poses, k.frame);
+    if (!measured) continue;
+    if (ev?.kind === 'grasp') {
+      holding = ev.object ?? '';
+      centring = ev.centring ?? 0;
+    }
+    // While holding, the gripper is where the object sits centred between its fingers.
+    const pose = holding === undefined ? measured : shiftAlongClosing(measured, centring);
+    if (ev?.kind === 'grasp') shifts.set(out.length, sub(pose.position, measured.position));
     out.push({ frame: k.frame, reason: k.reason, name: `${k.reason}-${k.frame}`, position: pose.position, quaternion: pose.quaternion, gripper: level, object: holding || undefined });
-    if (ev?.kind === 'release') holding = undefined;
+    if (ev?.kind === 'release') {
+      holding = undefined;
+      centring = 0;
+    }
   }
   tagObjects(out, events, objects, finalObjectPose);
-  alignApproaches(out);
+  alignApproaches(out, shifts);
   void h;
   return out;
 }
 
 /**
- * Hands approach a grasp roughly along the gripper's approach axis, and tracking
- * noise adds centimetres of sideways wobble that would put a finger on top of the object. Keyposes
- * of the final approach (back to the last rest before the grasp, within 15 cm) are put on the
- * grasp pose's approach line at their measured distance along it, with its orientation.
+ * The final approach to a grasp (keyposes back to the last rest before it, within 15 cm) takes
+ * the grasp's orientation, so the fingers come down square to the object, and the grasp's
+ * centring shift (see closingCentring), so the approach lines up with where the grasp will be.
+ * (Projecting the approach onto the grasp's approach axis instead turned the axis's few degrees
+ * of tilt into a centimetre of sideways error 10 cm up, and replayed worse on the training videos.)
  */
-function alignApproaches(kps: HandAnalysis['keyposes']): void {
+function alignApproaches(kps: HandAnalysis['keyposes'], shifts: Map<number, Vec3>): void {
   kps.forEach((g, gi) => {
     if (g.reason !== 'grasp') return;
-    const z = quatRotate(g.quaternion, [0, 0, 1]);
+    const shift = shifts.get(gi) ?? [0, 0, 0];
     for (let i = gi - 1; i >= 0; i--) {
       const k = kps[i];
       if (k.reason === 'grasp' || k.reason === 'release' || dist(k.position, g.position) > 0.15) break;
-      const along = Math.min(0, dot(sub(k.position, g.position), z));
-      k.position = add(g.position, scale(z, along));
+      k.position = add(k.position, shift);
       k.quaternion = g.quaternion;
       if (k.reason === 'stop') break; // the pre-grasp pose: where the final approach starts
     }
   });
+}
+
+/** A gripper pose moved by `d` metres along its closing axis (x). */
+function shiftAlongClosing(p: Pose, d: number): Pose {
+  return d ? { position: add(p.position, quatRotate(p.quaternion, [d, 0, 0])), quaternion: p.quaternion } : p;
 }
 
 function nearestPose(poses: (Pose | null)[], f: number): Pose | null {

@@ -12,11 +12,26 @@ export interface GripperStateOptions {
   minDwell: number;
   /** Apertures below this fraction of the video's widest are "closed" without an object nearby. */
   closedFraction: number;
-  /** A closing that ends within this distance (m) of an object's surface is a grasp. */
+  /** A closing that ends within this distance (m) of an object's surface is a grasp… */
   objectDistance: number;
+  /** …if it ends below this fraction of the video's widest aperture (a hand relaxing near an object is not grasping it). */
+  graspFraction: number;
+  /**
+   * While an object is held, an opening is a release only once the aperture has come this
+   * fraction of the way back from its lowest level since the grasp to the video's widest.
+   * Fingertips around an object are often hidden by it, so the measured aperture of a holding
+   * hand wanders by centimetres; a hand letting go opens wide.
+   */
+  releaseFraction: number;
+  /** Openings that follow each other within this time (s), with no closing between, are one opening. */
+  chainTime: number;
+  /** Grasps happen at rest: one that starts while the hand still moves is moved to where it comes to rest, if within this time (s). */
+  settleTime: number;
+  /** Largest shift (m) along the closing axis that centres a grasped object between the fingers (0 = never). */
+  maxCentring: number;
 }
 
-export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02 };
+export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02, graspFraction: 0.75, releaseFraction: 0.65, chainTime: 1, settleTime: 1, maxCentring: 0.025 };
 
 export interface ApertureChange {
   kind: 'close' | 'open';
@@ -28,6 +43,8 @@ export interface ApertureChange {
   to: number;
   /** For a close: does it grasp something (near an object or nearly shut)? */
   grasp: boolean;
+  /** The hand was not seen while it changed: the levels either side of a tracking gap differ. */
+  hidden?: boolean;
 }
 
 /** Centred moving median: removes single-frame landmark glitches without delaying edges. */
@@ -86,13 +103,60 @@ export function detectApertureChanges(
         prev.to = a[end];
         prev.grasp = kind === 'close' && (a[end] <= o.closedFraction * widest || nearObject(end) <= o.objectDistance);
       } else if (prev && i - prev.end < o.minDwell && prev.kind !== kind) {
-        // Flicker back within the dwell time: drop both.
+        // Flicker back within the dwell time: only the net change counts (a glitch, or a real
+        // change that began with one).
         changes.pop();
+        const net = a[end] - prev.from;
+        if (Math.abs(net) >= o.minChange) {
+          const k = net < 0 ? 'close' : 'open';
+          changes.push({ kind: k, start: prev.start, end, from: prev.from, to: a[end], grasp: k === 'close' && (a[end] <= o.closedFraction * widest || nearObject(end) <= o.objectDistance) });
+        }
       } else changes.push({ kind, start: i, end, from: a[i], to: a[end], grasp });
     }
     i = Math.max(end, i + 1);
   }
-  return changes.map((c) => refineStart(a, c));
+  return [...changes.map((c) => refineStart(a, c)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start);
+}
+
+/**
+ * A grip can change while the hand is out of sight (behind the other hand, the object, or lost
+ * by the tracker): where the levels before and after a gap differ by more than `minChange`, a
+ * change starts at the last frame seen before the gap.
+ */
+export function hiddenChanges(a: readonly number[], o: GripperStateOptions = DEFAULT_GRIPPER_STATE): ApertureChange[] {
+  const med = (xs: number[]) => {
+    const v = xs.filter(Number.isFinite).sort((p, q) => p - q);
+    return v.length ? v[Math.floor(v.length / 2)] : NaN;
+  };
+  const out: ApertureChange[] = [];
+  for (let g = 1; g < a.length; g++) {
+    if (Number.isFinite(a[g]) || !Number.isFinite(a[g - 1])) continue;
+    let e = g;
+    while (e < a.length && !Number.isFinite(a[e])) e++;
+    if (e >= a.length) break;
+    const from = med(a.slice(Math.max(0, g - 6), g));
+    const to = med(a.slice(e, e + 6));
+    if (Math.abs(to - from) >= o.minChange) out.push({ kind: to < from ? 'close' : 'open', start: g - 1, end: e, from, to, grasp: false, hidden: true });
+    g = e;
+  }
+  return out;
+}
+
+/** Is an opening of a holding hand to `level` a release (see `releaseFraction`)? */
+export const opensToRelease = (level: number, lowest: number, widest: number, o: GripperStateOptions = DEFAULT_GRIPPER_STATE): boolean =>
+  level - lowest >= o.minChange && level >= lowest + o.releaseFraction * (widest - lowest);
+
+/**
+ * The frame a grasp is commanded at, given the hand's rest intervals: a grasp that begins while
+ * the hand still moves (fingertips hidden by the object as the hand closes in often read as an
+ * early closing) goes to the start of the rest that follows within `settleTime`. Releases stay
+ * where the opening starts: a hand may rest long before letting go (waiting for the other hand to
+ * take over), and moving a release earlier would drop the object.
+ */
+export function settleGrasp(frame: number, rests: readonly { start: number; end: number }[], fps: number, o: GripperStateOptions = DEFAULT_GRIPPER_STATE): number {
+  if (rests.some((r) => r.start <= frame + 2 && r.end >= frame)) return frame;
+  const next = rests.find((r) => r.start > frame && r.start <= frame + Math.round(o.settleTime * fps));
+  return next ? next.start : frame;
 }
 
 /**

@@ -87,6 +87,36 @@ export function stopFrames(poses: readonly (Pose | null)[], fps: number, o: Keyf
 }
 
 /**
+ * Where the hand really arrived at a rest: speeds come from a window of frames and a threshold,
+ * so a rest is detected a few frames after the hand got there. The arrival is the earliest frame
+ * from which the hand stays within `tolerance` (m) of where it rests (the mean over the rest).
+ */
+export function arrivalFrame(poses: readonly (Pose | null)[], rest: { start: number; end: number }, tolerance = 0.005, lookBack = 15): number {
+  const at = restPosition(poses, rest);
+  if (!at) return rest.start;
+  let f = rest.start;
+  for (let i = rest.start - 1; i >= Math.max(0, rest.start - lookBack); i--) {
+    const p = poses[i];
+    if (!p || dist(p.position, at) > tolerance) break;
+    f = i;
+  }
+  return f;
+}
+
+/** Mean position over a rest interval (null when the hand was never seen in it). */
+export function restPosition(poses: readonly (Pose | null)[], rest: { start: number; end: number }): [number, number, number] | null {
+  const sum = [0, 0, 0];
+  let n = 0;
+  for (let i = rest.start; i <= rest.end; i++) {
+    const p = poses[i];
+    if (!p) continue;
+    for (let k = 0; k < 3; k++) sum[k] += p.position[k];
+    n++;
+  }
+  return n ? [sum[0] / n, sum[1] / n, sum[2] / n] : null;
+}
+
+/**
  * Frames where the hand slows almost to a halt and speeds up again without resting (a keypose
  * passed through): clear local minima of the linear speed, well below the speeds around them.
  */

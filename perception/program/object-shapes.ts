@@ -97,5 +97,39 @@ export function distanceToObject(shape: ObjectShape, pose: Pose, p: Vec3): numbe
   return best;
 }
 
+/**
+ * A parallel gripper centres what it grasps between its fingers: the shift (m) along the
+ * gripper's closing axis (x) that puts the centre of the object's geom nearest to the gripper on
+ * the gripper's mid-plane. 0 when that geom is too wide along the closing axis to be centred by
+ * closing (a bar grasped along its length, a wall) or the shift would exceed `max`.
+ */
+export function closingCentring(shape: ObjectShape, pose: Pose, gripper: Pose, max: number, maxHalfWidth = 0.05): number {
+  if (max <= 0) return 0;
+  let best: ShapeGeom | undefined;
+  let bestD = Infinity;
+  for (const g of shape.geoms) {
+    const d = geomDistance(g, pose, gripper.position);
+    if (d < bestD) {
+      bestD = d;
+      best = g;
+    }
+  }
+  if (!best || bestD > 0.03) return 0;
+  const centre = transformPoint(pose, best.local.position);
+  const geomQ = quatMulInv(pose, best.local);
+  const x = quatRotate(gripper.quaternion, [1, 0, 0]);
+  // Half-width of the geom along x (boxes exactly; round shapes by their radius).
+  const inGeom = quatRotate([-geomQ[0], -geomQ[1], -geomQ[2], geomQ[3]], x);
+  const [s0, s1, s2] = best.size;
+  const half =
+    best.type === 'box' ? Math.abs(inGeom[0]) * s0 + Math.abs(inGeom[1]) * s1 + Math.abs(inGeom[2]) * s2
+    : best.type === 'sphere' ? s0
+    : best.type === 'capsule' || best.type === 'cylinder' ? s0 + Math.abs(inGeom[2]) * s1
+    : Math.max(s0, s1, s2);
+  if (half > maxHalfWidth) return 0;
+  const d = (centre[0] - gripper.position[0]) * x[0] + (centre[1] - gripper.position[1]) * x[1] + (centre[2] - gripper.position[2]) * x[2];
+  return Math.abs(d) <= max ? d : 0;
+}
+
 /** Offset of a point from an object origin, in the object frame (for carrying it rigidly). */
 export const inObjectFrame = (pose: Pose, p: Vec3): Vec3 => quatRotate([-pose.quaternion[0], -pose.quaternion[1], -pose.quaternion[2], pose.quaternion[3]], sub(p, pose.position));

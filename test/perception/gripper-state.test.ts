@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { Pose } from '../../core/geometry.ts';
+import { detectApertureChanges, hiddenChanges, opensToRelease, settleGrasp, DEFAULT_GRIPPER_STATE } from '../../perception/program/gripper-state.ts';
+import { arrivalFrame } from '../../perception/program/keyframes.ts';
+import { closingCentring, type ObjectShape } from '../../perception/program/object-shapes.ts';
+import { fitHandOffset, gripperPose, DEFAULT_HAND_OFFSETS } from '../../perception/program/gripper-pose.ts';
+import { handLandmarks } from '../fixtures/hand-tracks.ts';
+
+const level = (n: number, v: number) => new Array<number>(n).fill(v);
+const ramp = (n: number, a: number, b: number) => Array.from({ length: n }, (_, i) => a + ((b - a) * (i + 1)) / n);
+
+describe('gripper state from the aperture', () => {
+  it('finds an opening hidden by a tracking gap, starting at the last frame seen', () => {
+    const a = [...level(30, 0.03), ...level(20, NaN), ...level(30, 0.08)];
+    expect(hiddenChanges(a)).toEqual([expect.objectContaining({ kind: 'open', start: 29, end: 50, hidden: true })]);
+    // Through detectApertureChanges too, and no change where the levels either side agree.
+    expect(detectApertureChanges(a, () => Infinity).map((c) => c.kind)).toEqual(['open']);
+    expect(hiddenChanges([...level(30, 0.03), ...level(20, NaN), ...level(30, 0.035)])).toEqual([]);
+  });
+
+  it('a dip and rise within the dwell time counts by its net change', () => {
+    // 6 cm → 4 cm → 9 cm in quick succession: one opening, not a flicker to drop.
+    const a = [...level(30, 0.06), ...ramp(3, 0.06, 0.04), ...ramp(3, 0.04, 0.09), ...level(30, 0.09)];
+    const c = detectApertureChanges(a, () => Infinity);
+    expect(c.map((x) => x.kind)).toEqual(['open']);
+    expect(c[0].to).toBeGreaterThan(0.085);
+    // A pure glitch (down and back to the same level) still vanishes.
+    const g = [...level(30, 0.06), ...ramp(3, 0.06, 0.035), ...ramp(3, 0.035, 0.06), ...level(30, 0.06)];
+    expect(detectApertureChanges(g, () => Infinity)).toEqual([]);
+  });
+
+  it('a holding hand releases only when it opens most of the way to its widest', () => {
+    // Lowest 2 cm since the grasp, widest 9 cm: 65% of the way is 6.55 cm.
+    expect(opensToRelease(0.045, 0.02, 0.09)).toBe(false);
+    expect(opensToRelease(0.07, 0.02, 0.09)).toBe(true);
+    expect(opensToRelease(0.07, 0.02, 0.09, { ...DEFAULT_GRIPPER_STATE, releaseFraction: 0.9 })).toBe(false);
+  });
+
+  it('a grasp that starts while the hand still moves goes to where it comes to rest', () => {
+    const rests = [{ start: 50, end: 90 }];
+    expect(settleGrasp(40, rests, 30)).toBe(50); // moving at 40, at rest from 50
+    expect(settleGrasp(60, rests, 30)).toBe(60); // already at rest
+    expect(settleGrasp(10, rests, 30)).toBe(10); // the rest is more than settleTime away
+  });
+
+  it('the arrival at a rest is where the hand gets within tolerance of where it rests', () => {
+    // Moving 1 cm/frame along x until frame 20, then still at x = 0.2.
+    const poses: Pose[] = Array.from({ length: 40 }, (_, i) => ({ position: [Math.min(i, 20) * 0.01, 0, 0], quaternion: [0, 0, 0, 1] }));
+    expect(arrivalFrame(poses, { start: 26, end: 39 })).toBe(20);
+  });
+});
+
+describe('grasp centring and offset fitting', () => {
+  const cube: ObjectShape = { name: 'cube', pose: { position: [0.3, 0.1, 0.03], quaternion: [0, 0, 0, 1] }, geoms: [{ type: 'box', size: [0.03, 0.03, 0.03], local: { position: [0, 0, 0], quaternion: [0, 0, 0, 1] } }] };
+  // Top-down gripper (z down), closing along world x (its x axis is world −x).
+  const down: Pose['quaternion'] = [0, 0.7071068, 0.7071068, 0];
+  it('shifts a grasp along the closing axis to centre the object between the fingers', () => {
+    const g: Pose = { position: [0.315, 0.1, 0.05], quaternion: down };
+    const d = closingCentring(cube, cube.pose, g, 0.025);
+    // The cube's centre is 1.5 cm away along world −x, i.e. +1.5 cm along the gripper's x.
+    expect(d).toBeCloseTo(0.015, 4);
+    expect(closingCentring(cube, cube.pose, g, 0.01)).toBe(0); // beyond the allowed shift
+    const bar: ObjectShape = { ...cube, geoms: [{ ...cube.geoms[0], size: [0.2, 0.03, 0.03] }] };
+    expect(closingCentring(bar, bar.pose, g, 0.025)).toBe(0); // 40 cm along the closing axis: cannot be centred
+  });
+
+  it('fitHandOffset recovers an offset despite frames with the hands confused', () => {
+    const tcp = (i: number): Pose => ({ position: [0.1 + 0.01 * i, 0.02 * Math.sin(i), 0.2], quaternion: down });
+    const samples = Array.from({ length: 60 }, (_, i) => ({ landmarks: handLandmarks(tcp(i), 0.05, 'left'), gripper: tcp(i) }));
+    // A quarter of the frames carry the other hand's landmarks.
+    for (let i = 0; i < 15; i++) samples[i * 4].landmarks = handLandmarks({ position: [0.1, -0.2, 0.2], quaternion: down }, 0.05, 'right');
+    const fit = fitHandOffset(samples);
+    for (let i = 1; i < 60; i += 4) expect(gripperPose(samples[i].landmarks, fit).position.map((v, k) => Math.abs(v - tcp(i).position[k]))).toEqual([expect.closeTo(0, 3), expect.closeTo(0, 3), expect.closeTo(0, 3)]);
+    expect(fit.position.map((v, k) => Math.abs(v - DEFAULT_HAND_OFFSETS.left.position[k]) < 0.002)).toEqual([true, true, true]);
+  });
+});
