@@ -103,7 +103,7 @@ export function registerTrainCommand(program: Command): void {
           },
         });
         progress.finish();
-        const title = `${data.attrs.task}: BiDP training loss${o.hesso ? ` (HESSO, sparsity ${o.sparsity})` : ''}`;
+        const title = `${data.attrs.task}: BiDP training loss${c ? ', dense chunks' : ''}${o.hesso ? ` (HESSO, sparsity ${o.sparsity})` : ''}`;
         if (!o.hesso) {
           await savePolicy(o.out, r.model, r.meta);
           writeLossCurve(join(o.out, 'loss.svg'), r.losses, title);
