@@ -21,12 +21,15 @@ export interface FollowerOptions {
   controlDt: number;
   /** Waypoints per second. */
   hz: number;
-  /** IK misses tolerated before the follower gives up (m, rad): the closest solution is sent. */
+  /**
+   * IK misses tolerated (m, rad): a waypoint just outside the reachable space gets the closest
+   * joint solution, as a servo controller would; beyond these the follower gives up.
+   */
   maxPosErr: number;
   maxRotErr: number;
 }
 
-export const DEFAULT_FOLLOWER: Omit<FollowerOptions, 'hz'> = { controlDt: 0.01, maxPosErr: 0.01, maxRotErr: 0.1 };
+export const DEFAULT_FOLLOWER: Omit<FollowerOptions, 'hz'> = { controlDt: 0.01, maxPosErr: 0.05, maxRotErr: 0.3 };
 
 export class WaypointFollower {
   failure?: ExecutionFailure;
