@@ -1,18 +1,21 @@
 /**
  * 3-D hand tracks → a robot keypose program. Per hand: the gripper pose per frame, aperture
  * changes, grasp/release events (which object, with objects carried along by the hand holding
- * them), keyframes, the keyposes with their gripper commands and object tags; then sync labels
- * between the arms at gripper events so that the cross-arm order of events is preserved.
+ * them; grasps of a box made face-on and centred, as the fingers will make them), keyframes, the
+ * keyposes with their gripper commands and object tags (approaches to grasps and departures from
+ * releases straight along the gripper's approach axis); then sync labels between the arms
+ * (sync-labels.ts) so that the cross-arm order of events is preserved.
  */
-import { add, dot, poseCompose, poseInverse, quatRotate, scale, sub, dist, type Pose, type Vec3 } from '../../core/geometry.ts';
+import { add, dot, poseCompose, poseInverse, quatConj, quatMul, quatNormalize, quatRotate, scale, sub, dist, type Pose, type Quat, type Vec3 } from '../../core/geometry.ts';
 import { HAND_SIDES, type Hands, type HandSide } from '../../core/hands.ts';
 import { PROGRAM_VERSION, type ArmName, type Keypose, type Program } from '../../core/program.ts';
 import { YotoError } from '../../core/errors.ts';
 import { aperture, apertureFromViews, gripperPose, palmLength, pinchPoint, DEFAULT_HAND_OFFSETS, type HandOffset } from './gripper-pose.ts';
 import { detectApertureChanges, medianFilter, opensToRelease, settleGrasp, DEFAULT_GRIPPER_STATE, type ApertureChange, type GripperStateOptions } from './gripper-state.ts';
 import { arrivalFrame, findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyframe, type KeyframeOptions } from './keyframes.ts';
-import { closingCentring, distanceToObject, type ObjectShape } from './object-shapes.ts';
+import { closingCentring, distanceToObject, faceAlignedOrientation, type ObjectShape } from './object-shapes.ts';
 import { smoothPoses } from './smooth-poses.ts';
+import { addSyncLabels } from './sync-labels.ts';
 
 export interface ExtractOptions {
   /** Which robot arm each hand drives (default: left → left, right → right). */
@@ -37,6 +40,8 @@ export interface ExtractOptions {
   smoothing?: number;
   /** A hand resting longer than this (s) is taken to be waiting for the other hand. */
   waitTime?: number;
+  /** Put the final approach to each grasp, and the first move away from each release, on the gripper's approach axis along its closing direction (default true). */
+  straightApproach?: boolean;
 }
 
 export interface HandAnalysis {
@@ -46,8 +51,12 @@ export interface HandAnalysis {
   aperture: number[];
   changes: ApertureChange[];
   /** `opening`: for a release, the commanded opening after it (the widest the hand opened to, as a fraction). */
-  /** `centring`: for a grasp, the shift (m) along the gripper's closing axis that centres the object between the fingers. */
-  events: { kind: 'grasp' | 'release'; frame: number; object?: string; opening?: number; centring?: number }[];
+  /**
+   * For a grasp, `centring`: the shift (m) along the gripper's closing axis that centres the
+   * object between the fingers; `alignment`: the turn (in the gripper frame) that makes the
+   * measured grasp face-on to the box grasped. Both apply to every keypose while the object is held.
+   */
+  events: { kind: 'grasp' | 'release'; frame: number; object?: string; opening?: number; centring?: number; alignment?: Quat }[];
   keyframes: Keyframe[];
   keyposes: (Keypose & { frame: number; reason: string })[];
   /** Rest intervals [start, end] (frames). */
@@ -93,12 +102,12 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
   // Chronological pass over both hands' aperture changes, carrying held objects with the hand.
   const objects = o.objects ?? [];
   const objectPose = new Map(objects.map((s) => [s.name, s.pose]));
-  const held = new Map<HandSide, { object: string; grip: Pose; centring: number } | undefined>();
+  const held = new Map<HandSide, { object: string; grip: Pose; fix: GripFix } | undefined>();
   const carriedPose = (name: string, frame: number): Pose => {
     for (const h of HAND_SIDES) {
       const hold = held.get(h);
       const p = base[h].poses[frame];
-      if (hold?.object === name && p) return poseCompose(shiftAlongClosing(p, hold.centring), hold.grip);
+      if (hold?.object === name && p) return poseCompose(fixGrip(p, hold.fix), hold.grip);
     }
     return objectPose.get(name)!;
   };
@@ -128,17 +137,22 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
         const frame = settleGrasp(c.start, rests[h], fps, gopt);
         if (frame > c.start) c.start = frame; // the change is commanded where the hand settled
         c.end = Math.max(c.end, frame);
-        const at = base[h].poses[frame] ?? pose;
+        const measured = base[h].poses[frame] ?? pose;
         const shape = objects.find((x) => x.name === object);
         const objectNow = object ? carriedPose(object, frame) : undefined;
+        // Face-on to a box, then centred: what the fingers will do to the object as they close.
+        const aligned = shape && objectNow && measured && lm ? faceAlignedOrientation(shape, objectNow, measured, gopt.maxAlignment) : null;
+        const alignment = aligned && measured ? quatNormalize(quatMul(quatConj(measured.quaternion), aligned)) : undefined;
+        const at = measured && aligned ? { position: measured.position, quaternion: aligned } : measured;
         const centring = shape && objectNow && at && lm ? closingCentring(shape, objectNow, at, gopt.maxCentring) : 0;
-        events[h].push({ kind: 'grasp', frame, object, ...(centring ? { centring } : {}) });
+        events[h].push({ kind: 'grasp', frame, object, ...(centring ? { centring } : {}), ...(alignment ? { alignment } : {}) });
         grip.set(h, { since: frame, lowest: c.to });
-        if (object && at && objectNow) {
+        if (object && measured && at && objectNow) {
           // The other hand lets go of it only later (handover): the object follows this hand from now.
-          held.set(h, { object, grip: poseCompose(poseInverse(shiftAlongClosing(at, centring)), objectNow), centring });
+          const fix = { centring, alignment };
+          held.set(h, { object, grip: poseCompose(poseInverse(fixGrip(measured, fix)), objectNow), fix });
           for (const other of HAND_SIDES) if (other !== h && held.get(other)?.object === object) objectPose.set(object, objectNow);
-        } else held.set(h, { object: '', grip: at ?? { position: [0, 0, 0], quaternion: [0, 0, 0, 1] }, centring: 0 });
+        } else held.set(h, { object: '', grip: at ?? { position: [0, 0, 0], quaternion: [0, 0, 0, 1] }, fix: { centring: 0 } });
       }
     } else if (c.kind === 'close') {
       c.grasp = false; // already holding: a firmer squeeze (or the tracker losing a fingertip), not a new grasp
@@ -167,7 +181,7 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
     HAND_SIDES.map((h) => {
       const { poses, ap, changes } = base[h];
       const keyframes = findKeyframes(poses, events[h], fps, kopt);
-      const keyposes = buildKeyposes(h, poses, changes, events[h], keyframes, widest[h], objects, objectPose);
+      const keyposes = buildKeyposes(h, poses, changes, events[h], keyframes, widest[h], objects, objectPose, o.straightApproach ?? true);
       const stops = stopFrames(poses, fps, kopt);
       return [h, { hand: h, arm: armFor[h], poses, aperture: ap, changes, events: events[h], keyframes, keyposes, stops }];
     }),
@@ -200,18 +214,19 @@ function buildKeyposes(
   widest: number,
   objects: ObjectShape[],
   finalObjectPose: Map<string, Pose>,
+  straight: boolean,
 ): HandAnalysis['keyposes'] {
   // Each aperture change is commanded at the last keyframe at or before its start (the pose
   // where the hand stopped to change its grip); a change far from any keyframe gets its own.
   const frames = keyframes.map((k) => ({ ...k }));
   for (const c of changes) {
-    const at = frames.filter((k) => k.frame <= c.start + 3).at(-1);
-    if (!at || c.start - at.frame > 15) frames.push({ frame: c.start, reason: c.kind === 'close' && c.grasp ? 'grasp' : 'shape' });
+    const at = Math.max(-Infinity, ...frames.filter((k) => k.frame <= c.start + 3).map((k) => k.frame)); // frames gets appended to: not in order
+    if (c.start - at > 15) frames.push({ frame: c.start, reason: c.kind === 'close' && c.grasp ? 'grasp' : 'shape' });
   }
   frames.sort((a, b) => a.frame - b.frame);
   let level = 1;
   let holding: string | undefined;
-  let centring = 0;
+  let fix: GripFix = { centring: 0 };
   const out: HandAnalysis['keyposes'] = [];
   const shifts = new Map<number, Vec3>();
   for (let i = 0; i < frames.length; i++) {
@@ -227,19 +242,20 @@ function buildKeyposes(
     if (!measured) continue;
     if (ev?.kind === 'grasp') {
       holding = ev.object ?? '';
-      centring = ev.centring ?? 0;
+      fix = { centring: ev.centring ?? 0, alignment: ev.alignment };
     }
     // While holding, the gripper is where the object sits centred between its fingers.
-    const pose = holding === undefined ? measured : shiftAlongClosing(measured, centring);
+    const pose = holding === undefined ? measured : fixGrip(measured, fix);
     if (ev?.kind === 'grasp') shifts.set(out.length, sub(pose.position, measured.position));
     out.push({ frame: k.frame, reason: k.reason, name: `${k.reason}-${k.frame}`, position: pose.position, quaternion: pose.quaternion, gripper: level, object: holding || undefined });
     if (ev?.kind === 'release') {
       holding = undefined;
-      centring = 0;
+      fix = { centring: 0 };
     }
   }
   tagObjects(out, events, objects, finalObjectPose);
-  alignApproaches(out, shifts);
+  alignApproaches(out, shifts, straight);
+  if (straight) alignDepartures(out);
   void h;
   return out;
 }
@@ -248,10 +264,14 @@ function buildKeyposes(
  * The final approach to a grasp (keyposes back to the last rest before it, within 15 cm) takes
  * the grasp's orientation, so the fingers come down square to the object, and the grasp's
  * centring shift (see closingCentring), so the approach lines up with where the grasp will be.
- * (Projecting the approach onto the grasp's approach axis instead turned the axis's few degrees
- * of tilt into a centimetre of sideways error 10 cm up, and replayed worse on the training videos.)
+ * With `straight`, it also loses its sideways offset along the grasp's closing axis: the tracker
+ * places an open hand up to 2–3 cm off along that axis (MediaPipe's landmarks shift with the
+ * hand's opening), and open fingers sweeping sideways knock the object away or push it out of
+ * the other hand. (Projecting onto the approach axis in every direction instead turned the axis's
+ * few degrees of tilt into a centimetre of error 10 cm up, and replayed worse on the training
+ * videos, before grasps were made face-on.)
  */
-function alignApproaches(kps: HandAnalysis['keyposes'], shifts: Map<number, Vec3>): void {
+function alignApproaches(kps: HandAnalysis['keyposes'], shifts: Map<number, Vec3>, straight: boolean): void {
   kps.forEach((g, gi) => {
     if (g.reason !== 'grasp') return;
     const shift = shifts.get(gi) ?? [0, 0, 0];
@@ -260,14 +280,46 @@ function alignApproaches(kps: HandAnalysis['keyposes'], shifts: Map<number, Vec3
       if (k.reason === 'grasp' || k.reason === 'release' || dist(k.position, g.position) > 0.15) break;
       k.position = add(k.position, shift);
       k.quaternion = g.quaternion;
+      if (straight) {
+        // Open fingers come in along the approach axis, never sweeping sideways along the closing axis into the object.
+        const x = quatRotate(g.quaternion, [1, 0, 0]);
+        k.position = sub(k.position, scale(x, dot(sub(k.position, g.position), x)));
+      }
       if (k.reason === 'stop') break; // the pre-grasp pose: where the final approach starts
     }
   });
 }
 
-/** A gripper pose moved by `d` metres along its closing axis (x). */
-function shiftAlongClosing(p: Pose, d: number): Pose {
-  return d ? { position: add(p.position, quatRotate(p.quaternion, [d, 0, 0])), quaternion: p.quaternion } : p;
+/**
+ * The mirror of the approach: the first move away from a release (keyposes up to the first rest
+ * after it, within 15 cm) keeps the release's orientation and no sideways offset along its
+ * closing axis, so the open fingers lift off the object they let go of rather than sweep into it
+ * (the tracker moves an opening hand along that axis, as it does an open one).
+ */
+function alignDepartures(kps: HandAnalysis['keyposes']): void {
+  kps.forEach((r, ri) => {
+    if (r.reason !== 'release') return;
+    const x = quatRotate(r.quaternion, [1, 0, 0]);
+    for (let i = ri + 1; i < kps.length; i++) {
+      const k = kps[i];
+      if (k.reason === 'grasp' || k.reason === 'release' || k.gripper === 0 || dist(k.position, r.position) > 0.15) break;
+      k.quaternion = r.quaternion;
+      k.position = sub(k.position, scale(x, dot(sub(k.position, r.position), x)));
+      if (k.reason === 'stop') break;
+    }
+  });
+}
+
+/** How a measured grasp is corrected (see the grasp events): turned face-on, then centred. */
+interface GripFix {
+  centring: number;
+  alignment?: Quat;
+}
+
+/** A measured gripper pose turned by the fix's alignment (in the gripper frame), then moved by its centring along the closing axis (x). */
+function fixGrip(p: Pose, fix: GripFix): Pose {
+  const q = fix.alignment ? quatNormalize(quatMul(p.quaternion, fix.alignment)) : p.quaternion;
+  return fix.centring || fix.alignment ? { position: add(p.position, quatRotate(q, [fix.centring, 0, 0])), quaternion: q } : p;
 }
 
 function nearestPose(poses: (Pose | null)[], f: number): Pose | null {
@@ -311,70 +363,4 @@ function tagObjects(kps: HandAnalysis['keyposes'], events: HandAnalysis['events'
     segStart = idx + 1;
   }
   for (const k of kps) if (k.object === undefined) delete k.object;
-}
-
-/**
- * Sync labels at gripper events: when one arm changes its grip at time t, the other arm must
- * have reached the keypose it had reached by t in the demonstration (or its simultaneous event,
- * within `window` frames), and waits there. When that keypose already carries a label, the arm
- * gets a copy of it to wait at (as in "hold the cube until the other hand has let go"). A long
- * rest is also a wait: the resting arm leaves only once the other has reached the keypose it had
- * reached when the hand started moving again in the demonstration.
- */
-function addSyncLabels(a: Record<HandSide, HandAnalysis>, window: number, waitFrames: number): void {
-  type K = HandAnalysis['keyposes'][number];
-  const pairs: { frame: number; l: K; r: K }[] = [];
-  const lastBy = (kps: K[], frame: number) => kps.filter((k) => k.frame <= frame + window).at(-1);
-  for (const h of HAND_SIDES) {
-    const other = h === 'left' ? 'right' : 'left';
-    for (const e of a[h].events) {
-      const at = a[h].keyposes.findIndex((k) => k.frame >= e.frame - 3);
-      if (at < 0) continue;
-      // Both hands acting together (a two-handed grasp): both finish before either moves on.
-      // Otherwise the other hand's progress is a precondition: wait for it before this grip changes.
-      const together = a[other].events.some((o) => Math.abs(o.frame - e.frame) <= window);
-      const mine = together || at === 0 ? a[h].keyposes[at] : a[h].keyposes[at - 1];
-      const theirs = together ? a[other].keyposes.find((k) => k.frame >= e.frame - window - 3) : lastBy(a[other].keyposes, e.frame - window);
-      if (!mine || !theirs) continue;
-      const [l, r] = h === 'left' ? [mine, theirs] : [theirs, mine];
-      if (!pairs.some((p) => p.l === l && p.r === r)) pairs.push({ frame: e.frame, l, r });
-    }
-    // A long rest ends when the other hand has done something: leave only after it has.
-    for (const st of a[h].stops) {
-      if (st.end - st.start < waitFrames || st.end >= a[h].poses.length - 2) continue;
-      const mine = a[h].keyposes.filter((k) => k.frame <= st.end).at(-1);
-      const theirs = a[other].keyposes.filter((k) => k.frame <= st.end).at(-1);
-      if (!mine || !theirs || mine.frame < st.start - 3) continue;
-      const [l, r] = h === 'left' ? [mine, theirs] : [theirs, mine];
-      if (!pairs.some((p) => p.l === l && p.r === r)) pairs.push({ frame: st.end, l, r });
-    }
-  }
-  pairs.sort((x, y) => x.frame - y.frame);
-  let lastL = -1;
-  let lastR = -1;
-  let n = 0;
-  const slot = (kps: K[], k: K, last: number): number => {
-    const i = kps.indexOf(k);
-    if (i < last) return -1; // would reorder the arms' events
-    if (i > last || !kps[i].sync) return i;
-    const copy: K = { ...kps[i], name: `wait-${kps[i].frame}`, reason: 'wait', sync: undefined };
-    kps.splice(i + 1, 0, copy);
-    return i + 1;
-  };
-  for (const p of pairs) {
-    const L = a.left.keyposes;
-    const R = a.right.keyposes;
-    const li = L.indexOf(p.l);
-    const ri = R.indexOf(p.r);
-    if (li < lastL || ri < lastR) continue;
-    const l = slot(L, p.l, lastL);
-    const r = slot(R, p.r, lastR);
-    if (l < 0 || r < 0) continue;
-    const label = `s${++n}`;
-    L[l].sync = label;
-    R[r].sync = label;
-    lastL = l;
-    lastR = r;
-  }
-  for (const h of HAND_SIDES) for (const k of a[h].keyposes) if (k.sync === undefined) delete k.sync;
 }

@@ -29,9 +29,11 @@ export interface GripperStateOptions {
   settleTime: number;
   /** Largest shift (m) along the closing axis that centres a grasped object between the fingers (0 = never). */
   maxCentring: number;
+  /** Largest turn (rad) that makes a grasp of a box face-on (see faceAlignedOrientation; 0 = never). */
+  maxAlignment: number;
 }
 
-export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02, graspFraction: 0.75, releaseFraction: 0.65, chainTime: 1, settleTime: 1, maxCentring: 0.025 };
+export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02, graspFraction: 0.75, releaseFraction: 0.65, chainTime: 1, settleTime: 1, maxCentring: 0.025, maxAlignment: (20 * Math.PI) / 180 };
 
 export interface ApertureChange {
   kind: 'close' | 'open';

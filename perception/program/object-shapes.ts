@@ -3,7 +3,7 @@
  * object a grasp acts on. Shapes come from the task's MuJoCo model at the demonstration's
  * placement (every geom of the object's body and its child bodies, e.g. a drawer and its handle).
  */
-import { quatRotate, sub, transformPoint, poseInverse, type Pose, type Vec3 } from '../../core/geometry.ts';
+import { cross, quatAngle, quatFromAxes, quatRotate, sub, transformPoint, poseInverse, type Pose, type Quat, type Vec3 } from '../../core/geometry.ts';
 import { mat3ToQuat } from '../../core/geometry.ts';
 import type { World } from '../../sim/index.ts';
 
@@ -97,38 +97,91 @@ export function distanceToObject(shape: ObjectShape, pose: Pose, p: Vec3): numbe
   return best;
 }
 
+/** The object's geom whose surface is nearest to `p`, and that distance (m). */
+function nearestGeom(shape: ObjectShape, pose: Pose, p: Vec3): { geom?: ShapeGeom; distance: number } {
+  let geom: ShapeGeom | undefined;
+  let distance = Infinity;
+  for (const g of shape.geoms) {
+    const d = geomDistance(g, pose, p);
+    if (d < distance) {
+      distance = d;
+      geom = g;
+    }
+  }
+  return { geom, distance };
+}
+
 /**
  * A parallel gripper centres what it grasps between its fingers: the shift (m) along the
- * gripper's closing axis (x) that puts the centre of the object's geom nearest to the gripper on
- * the gripper's mid-plane. 0 when that geom is too wide along the closing axis to be centred by
- * closing (a bar grasped along its length, a wall) or the shift would exceed `max`.
+ * gripper's closing axis (x) that puts the object's geom nearest to the gripper midway between
+ * the fingers. The fingers close on the pair of faces the closing axis is most nearly normal to
+ * (a box), or across the axis (a capsule or cylinder), so only the offset across those is
+ * centred: offsets along a bar's length or the grasp's depth are none of the closing's business,
+ * and a closing axis a few degrees off would otherwise turn them into centimetres of shift.
+ * 0 when that geom is too wide along the closing axis to be centred by closing (a bar grasped
+ * along its length, a wall) or the shift would exceed `max`.
  */
 export function closingCentring(shape: ObjectShape, pose: Pose, gripper: Pose, max: number, maxHalfWidth = 0.05): number {
   if (max <= 0) return 0;
-  let best: ShapeGeom | undefined;
-  let bestD = Infinity;
-  for (const g of shape.geoms) {
-    const d = geomDistance(g, pose, gripper.position);
-    if (d < bestD) {
-      bestD = d;
-      best = g;
-    }
-  }
+  const { geom: best, distance: bestD } = nearestGeom(shape, pose, gripper.position);
   if (!best || bestD > 0.03) return 0;
-  const centre = transformPoint(pose, best.local.position);
-  const geomQ = quatMulInv(pose, best.local);
+  const geomPose: Pose = { position: transformPoint(pose, best.local.position), quaternion: quatMulInv(pose, best.local) };
+  const inv = poseInverse(geomPose);
   const x = quatRotate(gripper.quaternion, [1, 0, 0]);
-  // Half-width of the geom along x (boxes exactly; round shapes by their radius).
-  const inGeom = quatRotate([-geomQ[0], -geomQ[1], -geomQ[2], geomQ[3]], x);
+  const xl = quatRotate(inv.quaternion, x); // closing axis in the geom frame
+  const pl = transformPoint(inv, gripper.position); // gripper in the geom frame
   const [s0, s1, s2] = best.size;
-  const half =
-    best.type === 'box' ? Math.abs(inGeom[0]) * s0 + Math.abs(inGeom[1]) * s1 + Math.abs(inGeom[2]) * s2
-    : best.type === 'sphere' ? s0
-    : best.type === 'capsule' || best.type === 'cylinder' ? s0 + Math.abs(inGeom[2]) * s1
-    : Math.max(s0, s1, s2);
+  let d: number;
+  let half: number;
+  if (best.type === 'box') {
+    const a = [0, 1, 2].reduce((i, j) => (Math.abs(xl[j]) > Math.abs(xl[i]) ? j : i), 0);
+    half = best.size[a] / Math.abs(xl[a]);
+    d = -pl[a] / xl[a];
+  } else if (best.type === 'capsule' || best.type === 'cylinder') {
+    // Across the axis (local z): the shift that brings the closing line nearest the axis.
+    const across = xl[0] * xl[0] + xl[1] * xl[1];
+    if (across < 0.25) return 0; // closing mostly along the axis
+    half = s0 / Math.sqrt(across);
+    d = -(pl[0] * xl[0] + pl[1] * xl[1]) / across;
+  } else {
+    half = best.type === 'sphere' ? s0 : Math.max(s0, s1, s2);
+    d = -(pl[0] * xl[0] + pl[1] * xl[1] + pl[2] * xl[2]);
+  }
   if (half > maxHalfWidth) return 0;
-  const d = (centre[0] - gripper.position[0]) * x[0] + (centre[1] - gripper.position[1]) * x[1] + (centre[2] - gripper.position[2]) * x[2];
   return Math.abs(d) <= max ? d : 0;
+}
+
+/**
+ * A parallel gripper closing on a box squares it up between its fingers, so a box is grasped
+ * face-on: the gripper orientation nearest to `gripper`'s whose closing (x) and approach (z) axes
+ * both lie along axes of the box geom nearest to the gripper. null when no box is within 3 cm, or
+ * the nearest face-on orientation is more than `maxAngle` (rad) away (a grasp across an edge on
+ * purpose, not a few degrees of tracking error).
+ */
+export function faceAlignedOrientation(shape: ObjectShape, pose: Pose, gripper: Pose, maxAngle: number): Quat | null {
+  if (maxAngle <= 0) return null;
+  const { geom: best, distance: bestD } = nearestGeom(shape, pose, gripper.position);
+  if (!best || best.type !== 'box' || bestD > 0.03) return null;
+  const gq = quatMulInv(pose, best.local);
+  const axes = ([[1, 0, 0], [0, 1, 0], [0, 0, 1]] as Vec3[]).map((e) => quatRotate(gq, e));
+  let out: Quat | null = null;
+  let angle = maxAngle;
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      if (i === j) continue;
+      for (const sx of [1, -1])
+        for (const sz of [1, -1]) {
+          const x: Vec3 = [sx * axes[i][0], sx * axes[i][1], sx * axes[i][2]];
+          const z: Vec3 = [sz * axes[j][0], sz * axes[j][1], sz * axes[j][2]];
+          const q = quatFromAxes(x, cross(z, x), z);
+          const a = quatAngle(q, gripper.quaternion);
+          if (a <= angle) {
+            angle = a;
+            out = q;
+          }
+        }
+    }
+  return out;
 }
 
 /** Offset of a point from an object origin, in the object frame (for carrying it rigidly). */

@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { Program } from '../../core/program.ts';
+import type { Hands } from '../../core/hands.ts';
 import { World, getTask, runEpisode, sampleScene, type Task } from '../../sim/index.ts';
-import { extractProgram } from '../../perception/program/extract-program.ts';
+import { extractProgram, type ExtractOptions } from '../../perception/program/extract-program.ts';
+import { add, dot, quatAngle, quatMul, quatRotate, scale, sub, type Quat, type Vec3 } from '../../core/geometry.ts';
+import { gripperPose, DEFAULT_HAND_OFFSETS } from '../../perception/program/gripper-pose.ts';
 import { objectShapes } from '../../perception/program/object-shapes.ts';
 import { scoreExtraction } from '../../perception/program/evaluate-extraction.ts';
 import { tracksFromProgram, type TrackOptions } from '../fixtures/hand-tracks.ts';
 
 /** Tracks from `program`, extraction, scores against the truth, and a replay of the extracted program. */
-async function roundTrip(task: Task, seed: number, program: Program | undefined, opts: TrackOptions = {}) {
+async function roundTrip(task: Task, seed: number, program: Program | undefined, opts: TrackOptions = {}, extract: ExtractOptions = {}, tamper?: (hands: Hands) => void) {
   const scene = sampleScene(task, seed);
   const prog = program ?? task.scripted(scene);
   const truth = await tracksFromProgram(task, scene, prog, opts);
+  tamper?.(truth.hands);
   const world = await World.create(task, scene);
   try {
-    const ex = extractProgram(truth.hands, { objects: objectShapes(world), task: task.name });
+    const ex = extractProgram(truth.hands, { ...extract, objects: objectShapes(world), task: task.name });
     const score = scoreExtraction(ex, truth.gripperChanges, prog);
     const replay = await runEpisode(task, scene, ex.program, { world });
     return { ex, score, replay };
@@ -53,6 +57,80 @@ describe('program extraction from made-up hand tracks', () => {
     expect(Math.max(...score.keyposeErrors)).toBeLessThan(0.015);
     expect(ex.hands.right.keyposes.some((k) => Math.abs(k.position[2] - mid.position[2]) < 0.01)).toBe(true);
     expect(replay.success).toBe(true);
+  }, 180_000);
+
+  it('a hand coming in sideways to a grasp: the extracted approach comes straight down the approach axis', async () => {
+    const task = getTask('lift-bar');
+    const scene = sampleScene(task, 6);
+    const p = task.scripted(scene);
+    // The left hand's pre-grasp pose 2 cm to the side along the closing axis (as the tracker puts
+    // an open hand): its open fingers sweep sideways as they come down.
+    const left = p.arms.left.map((k) => ({ ...k }));
+    const pre = left.findIndex((k) => k.name === 'pregrasp');
+    const grasp = left.findIndex((k) => k.name === 'grasp');
+    left[pre].position = add(left[pre].position, scale(quatRotate(left[grasp].quaternion, [1, 0, 0]), 0.02)) as Vec3;
+    const sideways: Program = { ...p, arms: { ...p.arms, left } };
+    // How far the extracted pre-grasp pose is from the grasp's approach axis, along the closing axis.
+    const sideOffset = (ex: Awaited<ReturnType<typeof roundTrip>>['ex']) => {
+      const kps = ex.hands.left.keyposes;
+      const g = kps.find((k) => k.reason === 'grasp')!;
+      const pg = kps.filter((k) => k.frame < g.frame && k.position[2] > g.position[2] + 0.07).at(-1)!;
+      return Math.abs(dot(sub(pg.position, g.position), quatRotate(g.quaternion, [1, 0, 0])));
+    };
+    const straight = await roundTrip(task, 6, sideways);
+    expect(sideOffset(straight.ex)).toBeLessThan(0.003);
+    expect(straight.replay.success).toBe(true);
+    const asShown = await roundTrip(task, 6, sideways, {}, { straightApproach: false });
+    expect(sideOffset(asShown.ex)).toBeGreaterThan(0.015);
+  }, 180_000);
+
+  it('a hand sliding sideways off what it let go of: the extracted move away lifts straight off instead', async () => {
+    const task = getTask('handover');
+    const p = task.scripted(sampleScene(task, 9));
+    // After placing the cube, the right hand slides 2 cm along its closing axis before rising.
+    const right = p.arms.right.map((k) => ({ ...k }));
+    const place = right.findIndex((k) => k.name === 'place');
+    const slide = { ...right[place], name: 'slide', hold: 0.5, position: add(right[place].position, scale(quatRotate(right[place].quaternion, [1, 0, 0]), 0.02)) as Vec3 };
+    const sliding: Program = { ...p, arms: { ...p.arms, right: [...right.slice(0, place + 1), slide, ...right.slice(place + 1)] } };
+    const sideOffset = (ex: Awaited<ReturnType<typeof roundTrip>>['ex']) => {
+      const kps = ex.hands.right.keyposes;
+      const r = kps.findIndex((k) => k.reason === 'release');
+      const next = kps.slice(r + 1).find((k) => k.reason !== 'wait')!;
+      return Math.abs(dot(sub(next.position, kps[r].position), quatRotate(kps[r].quaternion, [1, 0, 0])));
+    };
+    const straight = await roundTrip(task, 9, sliding);
+    expect(sideOffset(straight.ex)).toBeLessThan(0.003);
+    const asShown = await roundTrip(task, 9, sliding, {}, { straightApproach: false });
+    expect(sideOffset(asShown.ex)).toBeGreaterThan(0.012);
+  }, 180_000);
+
+  it('a hand seen turned 8° about the approach axis: grasps of the cube are made face-on, and the handover holds', async () => {
+    const task = getTask('handover');
+    const turn = (8 * Math.PI) / 180;
+    const rz: Quat = [0, 0, Math.sin(turn / 2), Math.cos(turn / 2)];
+    // Every landmark of both hands turned about the gripper's approach axis through the TCP: the
+    // measured gripper orientation is off by 8° about z, its position unchanged.
+    const turnHands = (hands: Hands) => {
+      for (const f of hands.frames)
+        for (const side of ['left', 'right'] as const) {
+          const w = f[side]?.world;
+          if (!w) continue;
+          const g = gripperPose(w, DEFAULT_HAND_OFFSETS[side]);
+          const r = quatMul(quatMul(g.quaternion, rz), [-g.quaternion[0], -g.quaternion[1], -g.quaternion[2], g.quaternion[3]]);
+          f[side]!.world = w.map((p) => add(g.position, quatRotate(r, sub(p, g.position))));
+        }
+    };
+    const scripted = task.scripted(sampleScene(task, 8));
+    // Angle between orientations, up to the gripper's half turn about its approach axis.
+    const off = (a: Quat, b: Quat) => Math.min(quatAngle(a, b), quatAngle(a, quatMul(b, [0, 0, 1, 0])));
+    const graspOff = (ex: Awaited<ReturnType<typeof roundTrip>>['ex'], arm: 'left' | 'right', name: string) =>
+      off(ex.hands[arm].keyposes.find((k) => k.reason === 'grasp')!.quaternion, scripted.arms[arm].find((k) => k.name === name)!.quaternion);
+    const aligned = await roundTrip(task, 8, undefined, {}, {}, turnHands);
+    expect(graspOff(aligned.ex, 'left', 'grasp')).toBeLessThan((1.5 * Math.PI) / 180);
+    expect(graspOff(aligned.ex, 'right', 'take')).toBeLessThan((1.5 * Math.PI) / 180);
+    expect(aligned.replay.success).toBe(true);
+    const asSeen = await roundTrip(task, 8, undefined, {}, { gripper: { maxAlignment: 0 } }, turnHands);
+    expect(graspOff(asSeen.ex, 'right', 'take')).toBeGreaterThan((6 * Math.PI) / 180);
   }, 180_000);
 
   it('a re-grasp: close, open, close again gives grasp, release, grasp', async () => {

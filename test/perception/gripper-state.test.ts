@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Pose } from '../../core/geometry.ts';
+import { cross, quatAngle, quatFromAxes, quatFromYaw, type Pose, type Vec3 } from '../../core/geometry.ts';
 import { detectApertureChanges, hiddenChanges, opensToRelease, settleGrasp, DEFAULT_GRIPPER_STATE } from '../../perception/program/gripper-state.ts';
 import { arrivalFrame } from '../../perception/program/keyframes.ts';
-import { closingCentring, type ObjectShape } from '../../perception/program/object-shapes.ts';
+import { closingCentring, faceAlignedOrientation, type ObjectShape } from '../../perception/program/object-shapes.ts';
 import { fitHandOffset, gripperPose, DEFAULT_HAND_OFFSETS } from '../../perception/program/gripper-pose.ts';
 import { handLandmarks } from '../fixtures/hand-tracks.ts';
 
@@ -62,6 +62,44 @@ describe('grasp centring and offset fitting', () => {
     expect(closingCentring(cube, cube.pose, g, 0.01)).toBe(0); // beyond the allowed shift
     const bar: ObjectShape = { ...cube, geoms: [{ ...cube.geoms[0], size: [0.2, 0.03, 0.03] }] };
     expect(closingCentring(bar, bar.pose, g, 0.025)).toBe(0); // 40 cm along the closing axis: cannot be centred
+  });
+
+  // A gripper frame from its closing axis x and approach axis z.
+  const frame = (x: Vec3, z: Vec3): Pose['quaternion'] => quatFromAxes(x, cross(z, x), z);
+  const yaw = (8 * Math.PI) / 180;
+
+  it('centres only across the faces the fingers close on: a long bar, closing axis a few degrees off', () => {
+    // A 40 cm bar along world y; the gripper 14 cm from its middle, 1 cm off its centre line,
+    // top-down, closing 8° off the bar's width. The bar's middle (14 cm along the bar) must not
+    // count: the fingers meet the bar's sides, so the shift is 1 cm / cos 8° back across it.
+    const bar: ObjectShape = { name: 'bar', pose: { position: [0, 0, 0.02], quaternion: [0, 0, 0, 1] }, geoms: [{ type: 'box', size: [0.02, 0.2, 0.02], local: { position: [0, 0, 0], quaternion: [0, 0, 0, 1] } }] };
+    const g: Pose = { position: [0.01, 0.14, 0.03], quaternion: frame([Math.cos(yaw), Math.sin(yaw), 0], [0, 0, -1]) };
+    expect(closingCentring(bar, bar.pose, g, 0.025)).toBeCloseTo(-0.01 / Math.cos(yaw), 4);
+  });
+
+  it('turns a grasp of a box face-on when it is a few degrees off, and leaves a grasp across an edge alone', () => {
+    // The cube turned 10° about z; a top-down gripper turned 3° and tipped 5°.
+    const c10: ObjectShape = { ...cube, pose: { ...cube.pose, quaternion: quatFromYaw((10 * Math.PI) / 180) } };
+    const at = (yawDeg: number, tipDeg: number): Pose => {
+      const y = (yawDeg * Math.PI) / 180;
+      const t = (tipDeg * Math.PI) / 180;
+      const x: Vec3 = [Math.cos(y) * Math.cos(t), Math.sin(y) * Math.cos(t), Math.sin(t)];
+      return { position: [0.3, 0.1, 0.05], quaternion: frame(x, cross([-Math.sin(y), Math.cos(y), 0], x)) };
+    };
+    const faceOn = frame([Math.cos((10 * Math.PI) / 180), Math.sin((10 * Math.PI) / 180), 0], [0, 0, -1]);
+    const q = faceAlignedOrientation(c10, c10.pose, at(3, 5), (20 * Math.PI) / 180);
+    expect(q).not.toBeNull();
+    expect(quatAngle(q!, faceOn)).toBeLessThan(1e-6);
+    expect(faceAlignedOrientation(c10, c10.pose, at(55, 0), (20 * Math.PI) / 180)).toBeNull(); // 45° off any face
+    const ball: ObjectShape = { ...cube, geoms: [{ type: 'sphere', size: [0.03, 0, 0], local: cube.geoms[0].local }] };
+    expect(faceAlignedOrientation(ball, ball.pose, at(3, 5), (20 * Math.PI) / 180)).toBeNull();
+  });
+
+  it("the grasp's depth does not leak into the centring when the gripper is yawed", () => {
+    // A horizontal grasp 2 cm deep into a cube's −y half, the approach yawed 8°: the closing line
+    // through the TCP meets the x faces at x = ±3 cm; their midpoint is 1 cm / cos 8° back.
+    const g: Pose = { position: [0.31, 0.08, 0.03], quaternion: frame([Math.cos(yaw), -Math.sin(yaw), 0], [Math.sin(yaw), Math.cos(yaw), 0]) };
+    expect(closingCentring(cube, cube.pose, g, 0.025)).toBeCloseTo(-0.01 / Math.cos(yaw), 4);
   });
 
   it('fitHandOffset recovers an offset despite frames with the hands confused', () => {
