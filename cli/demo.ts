@@ -6,7 +6,7 @@
  * new placements → a rendered video of the robot doing it.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Progress } from '../core/progress.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
@@ -80,6 +80,9 @@ export function registerDemo(program: Command): void {
         log(`4/6 augment: ${opts.demos} verified demonstrations over new placements`);
         t = performance.now();
         const dataset = join(opts.out, 'dataset');
+        // The demo's dataset belongs to this run's program; one from an earlier run (another
+        // yoto version, another extraction) would make augment refuse to resume into it.
+        rmSync(dataset, { recursive: true, force: true });
         let aug: Awaited<ReturnType<typeof augment>> | undefined;
         if (opts.demos > 0) {
           const abar = new Progress({ total: opts.demos, label: 'augment', unit: 'demos', quiet: opts.json });
