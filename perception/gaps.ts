@@ -5,6 +5,7 @@
  * left empty and reported as frame ranges so a caller can say where the hand was lost.
  */
 import type { Vec3 } from '../core/geometry.ts';
+import { median } from '../core/stats.ts';
 
 /** Frames start..end inclusive. */
 export interface FrameRange {
@@ -135,12 +136,6 @@ export interface SpikeOptions {
    */
   minDeviation?: number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * Drop isolated jumps (a Hampel filter on vectors): a value far from the component-wise median

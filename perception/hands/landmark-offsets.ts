@@ -16,6 +16,7 @@ import type { Vec3 } from '../../core/geometry.ts';
 import { readJsonFile } from '../../core/read.ts';
 import { cross, dot, normalize, sub } from '../../core/geometry.ts';
 import { LM } from '../../core/hands.ts';
+import { median } from '../../core/stats.ts';
 
 export const LANDMARK_OFFSETS_VERSION = 1;
 
@@ -121,15 +122,10 @@ export function fitLandmarkOffsets(
       comp[k].push({ d: [dot(d, f[0]), dot(d, f[1]), dot(d, f[2])], s: spread });
     });
   }
-  const median = (xs: number[]) => {
-    if (!xs.length) return 0;
-    const v = [...xs].sort((a, b) => a - b);
-    const m = v.length >> 1;
-    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-  };
+  const med = (xs: number[]) => (xs.length ? median(xs) : 0);
   const counts = comp.map((c) => c.length);
-  if (!withSpread) return { offsets: comp.map((c) => [0, 1, 2].map((i) => median(c.map((x) => x.d[i]))) as Vec3), counts };
-  const centre = median(comp.flatMap((c) => c.map((x) => x.s)));
+  if (!withSpread) return { offsets: comp.map((c) => [0, 1, 2].map((i) => med(c.map((x) => x.d[i]))) as Vec3), counts };
+  const centre = med(comp.flatMap((c) => c.map((x) => x.s)));
   const line = (xs: number[], ys: number[]): [number, number] => {
     let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (let i = 0; i < xs.length; i++) {
@@ -155,7 +151,7 @@ export function fitLandmarkOffsets(
       const ys = c.map((x) => x.d[i]);
       let [a, bb] = line(xs, ys);
       const res = ys.map((y, j) => y - a - bb * xs[j]);
-      const mad = 1.4826 * median(res.map(Math.abs));
+      const mad = 1.4826 * med(res.map(Math.abs));
       const keep = res.map((r) => Math.abs(r) <= 3 * mad + 1e-9);
       [a, bb] = line(xs.filter((_, j) => keep[j]), ys.filter((_, j) => keep[j]));
       o[i] = a;

@@ -120,24 +120,26 @@ export function detectApertureChanges(
   return [...changes.map((c) => refineStart(a, c)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start);
 }
 
+/** Median (upper middle) of the finite values: a level read through tracking dropouts. */
+function finiteMedian(xs: readonly number[]): number {
+  const v = xs.filter(Number.isFinite).sort((p, q) => p - q);
+  return v.length ? v[Math.floor(v.length / 2)] : NaN;
+}
+
 /**
  * A grip can change while the hand is out of sight (behind the other hand, the object, or lost
  * by the tracker): where the levels before and after a gap differ by more than `minChange`, a
  * change starts at the last frame seen before the gap.
  */
 export function hiddenChanges(a: readonly number[], o: GripperStateOptions = DEFAULT_GRIPPER_STATE): ApertureChange[] {
-  const med = (xs: number[]) => {
-    const v = xs.filter(Number.isFinite).sort((p, q) => p - q);
-    return v.length ? v[Math.floor(v.length / 2)] : NaN;
-  };
   const out: ApertureChange[] = [];
   for (let g = 1; g < a.length; g++) {
     if (Number.isFinite(a[g]) || !Number.isFinite(a[g - 1])) continue;
     let e = g;
     while (e < a.length && !Number.isFinite(a[e])) e++;
     if (e >= a.length) break;
-    const from = med(a.slice(Math.max(0, g - 6), g));
-    const to = med(a.slice(e, e + 6));
+    const from = finiteMedian(a.slice(Math.max(0, g - 6), g));
+    const to = finiteMedian(a.slice(e, e + 6));
     if (Math.abs(to - from) >= o.minChange) out.push({ kind: to < from ? 'close' : 'open', start: g - 1, end: e, from, to, grasp: false, hidden: true });
     g = e;
   }
@@ -167,12 +169,8 @@ export function settleGrasp(frame: number, rests: readonly { start: number; end:
  * plateaus on either side.
  */
 function refineStart(a: readonly number[], c: ApertureChange): ApertureChange {
-  const med = (xs: number[]) => {
-    const v = xs.filter(Number.isFinite).sort((p, q) => p - q);
-    return v.length ? v[Math.floor(v.length / 2)] : NaN;
-  };
-  const pre = med(a.slice(Math.max(0, c.start - 8), c.start + 1));
-  const post = med(a.slice(c.end, c.end + 9));
+  const pre = finiteMedian(a.slice(Math.max(0, c.start - 8), c.start + 1));
+  const post = finiteMedian(a.slice(c.end, c.end + 9));
   if (!Number.isFinite(pre) || !Number.isFinite(post)) return c;
   const thr = pre + 0.15 * (post - pre);
   for (let f = Math.max(0, c.start - 5); f <= c.end; f++) {
