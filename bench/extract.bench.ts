@@ -51,7 +51,8 @@ export default async function bench(): Promise<void> {
   let visibleBoth = 0;
   let foundWhenVisible = 0;
   // Extraction figures per group: evaluation seeds, and (optionally) the training seeds.
-  const groups = { eval: { eventErrors: [] as number[], missed: 0, extra: 0, kpErrors: [] as number[], replays: 0, successes: 0, jittered: 0, jitterOk: 0 }, train: { eventErrors: [] as number[], missed: 0, extra: 0, kpErrors: [] as number[], replays: 0, successes: 0, jittered: 0, jitterOk: 0 } };
+  const tally = () => ({ eventErrors: [] as number[], missed: 0, extra: 0, kpErrors: [] as number[], replays: 0, successes: 0, jittered: 0, jitterOk: 0 });
+  const groups = { eval: tally(), train: tally() };
   let pairs = 0;
   let pairSeconds = 0;
   const train = process.env.YOTO_BENCH_TRAIN === '1' ? [101, 102] : [];
@@ -66,6 +67,7 @@ export default async function bench(): Promise<void> {
       const program = task.scripted(scene);
       if (!existsSync(join(dir, 'truth.json'))) await synthesize({ task, scene, program, outDir: dir });
       const truth = readJsonFile(join(dir, 'truth.json'), TruthSchema);
+      const calib = readCalibration(join(dir, 'calib.yaml'));
       if (group === 'eval' && offsets?.fittedOn?.some((f) => f.task === task.name && f.seed === seed)) console.log(`WARNING: ${task.name} seed ${seed} is one the landmark offsets were fitted on: its 3-D figures are not a fair test`);
       if (group === 'eval' && DEFAULT_HAND_OFFSETS_FITTED_ON.some((f) => f.task === task.name && f.seed === seed)) console.log(`WARNING: ${task.name} seed ${seed} is one the palm → gripper offsets were fitted on: its extraction figures are not a fair test`);
       const cached = join(dir, 'hands', 'hands.json');
@@ -73,12 +75,12 @@ export default async function bench(): Promise<void> {
       const h =
         reuse && existsSync(cached)
           ? { hands: readJsonFile(cached, HandsSchema), detections: null, stats: null }
-          : await trackHands({ input: { left: join(dir, 'left.webm'), right: join(dir, 'right.webm') }, calib: readCalibration(join(dir, 'calib.yaml')), outDir: join(dir, 'hands'), preview: false });
+          : await trackHands({ input: { left: join(dir, 'left.webm'), right: join(dir, 'right.webm') }, calib, outDir: join(dir, 'hands'), preview: false });
       if (h.stats) {
         pairSeconds += (performance.now() - t0) / 1000;
         pairs += h.stats.pairs;
       }
-      const stereo = new StereoCamera(readCalibration(join(dir, 'calib.yaml')));
+      const stereo = new StereoCamera(calib);
       // 3-D figures only on evaluation seeds: the landmark offsets were fitted on the training ones.
       if (h.detections && group === 'eval') variants.forEach(([, opts], v) => {
         buildHandTracks(stereo, h.detections, opts).frames.forEach((f, i) => {

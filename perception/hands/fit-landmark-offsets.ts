@@ -20,17 +20,10 @@ import { synthesize, TruthSchema } from '../../sim/synth/index.ts';
 import { StereoCamera } from '../stereo-camera.ts';
 import { readCalibration } from '../calibration/read-calibration.ts';
 import { openStereo } from '../video/stereo.ts';
-import { HandLandmarker, type HandObservation } from '../mediapipe/hand-landmarker.ts';
-import { detectStereoHands } from '../mediapipe/stereo-hands.ts';
+import { HandLandmarker } from '../mediapipe/hand-landmarker.ts';
+import { collectDetections } from './track-hands.ts';
 import { buildHandTracks, estimateHand, type StereoDetections } from './build-tracks.ts';
 import { fitLandmarkOffsets, LANDMARK_OFFSETS_VERSION, type LandmarkOffsets } from './landmark-offsets.ts';
-
-const toDetection = (h: HandObservation) => ({
-  landmarks: h.landmarks.map(([x, y]) => [x, y] as [number, number]),
-  label: h.handedness ?? '',
-  score: h.handednessScore,
-  shape: h.world ? h.world.map((p) => [...p] as Vec3) : null,
-});
 
 const round = (v: Vec3): Vec3 => v.map((x) => Math.round(x * 1e5) / 1e5) as Vec3;
 
@@ -49,9 +42,9 @@ export async function fitOffsetsOnSynth(o: { tasks: string[]; seeds: number[]; c
       const stereo = new StereoCamera(readCalibration(join(dir, 'calib.yaml')));
       const source = await openStereo({ left: join(dir, 'left.webm'), right: join(dir, 'right.webm') });
       const lm = await HandLandmarker.open(['left', 'right'], { model: o.model ?? 'lite' });
-      const det: StereoDetections[] = [];
+      let det: StereoDetections[];
       try {
-        for await (const p of detectStereoHands(source, lm)) det.push({ t: p.t, left: p.left.hands.map(toDetection), right: p.right.hands.map(toDetection) });
+        det = await collectDetections(source, lm);
       } finally {
         await lm.close();
       }

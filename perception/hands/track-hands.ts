@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../../core/atomic.ts';
 import { YotoError } from '../../core/errors.ts';
 import { HANDS_VERSION, HAND_SIDES, type Hands, type HandSide } from '../../core/hands.ts';
 import { StereoCamera, type StereoCalibration } from '../stereo-camera.ts';
-import { openStereo, type StereoInput } from '../video/stereo.ts';
+import { openStereo, type StereoInput, type StereoSource } from '../video/stereo.ts';
 import { HandLandmarker, type HandObservation } from '../mediapipe/hand-landmarker.ts';
 import { detectStereoHands } from '../mediapipe/stereo-hands.ts';
 import { VideoEncoder } from '../../core/video-encoder.ts';
@@ -45,6 +45,16 @@ export interface TrackHandsResult {
   detections: StereoDetections[];
 }
 
+/** Both views' MediaPipe hands for every stereo pair, in the form buildHandTracks takes. */
+export async function collectDetections(source: StereoSource, landmarker: HandLandmarker, o: { maxPairs?: number; onProgress?: (pairs: number) => void } = {}): Promise<StereoDetections[]> {
+  const out: StereoDetections[] = [];
+  for await (const p of detectStereoHands(source, landmarker, { maxPairs: o.maxPairs })) {
+    out.push({ t: p.t, left: p.left.hands.map(toDetection), right: p.right.hands.map(toDetection) });
+    o.onProgress?.(out.length);
+  }
+  return out;
+}
+
 const toDetection = (h: HandObservation): Detection => ({
   landmarks: h.landmarks.map(([x, y]) => [x, y] as [number, number]),
   label: h.handedness ?? '',
@@ -63,19 +73,14 @@ export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult
   if (o.calib.cam_left_to_world.frame === 'cam_left') warnings.push('calibration has no camera→world transform: hands are in the left camera frame');
   const total = Math.min(source.pairs.length, o.maxPairs ?? Infinity);
   const landmarker = await HandLandmarker.open(['left', 'right'], { model: o.model });
-  const times: number[] = [];
-  const perFrame: { left: Detection[]; right: Detection[] }[] = [];
+  let detections: StereoDetections[];
   try {
-    for await (const p of detectStereoHands(source, landmarker, { maxPairs: o.maxPairs })) {
-      perFrame.push({ left: p.left.hands.map(toDetection), right: p.right.hands.map(toDetection) });
-      times.push(p.t);
-      o.onProgress?.(times.length, total);
-    }
+    detections = await collectDetections(source, landmarker, { maxPairs: o.maxPairs, onProgress: (n) => o.onProgress?.(n, total) });
   } finally {
     await landmarker.close();
   }
-  if (times.length === 0) throw new YotoError('no frames could be decoded', 'video');
-  const detections: StereoDetections[] = times.map((t, i) => ({ t, ...perFrame[i] }));
+  if (detections.length === 0) throw new YotoError('no frames could be decoded', 'video');
+  const times = detections.map((d) => d.t);
   const tracks = buildHandTracks(stereo, detections, { maxGapFrames: o.maxGapFrames, fusion: o.fusion, offsets: o.offsets === undefined ? defaultLandmarkOffsets() : o.offsets });
   const { assigned, found, frames, gaps } = tracks;
   if (found.left + found.right === 0)
