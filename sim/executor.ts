@@ -10,6 +10,7 @@ import type { Pose, Quat } from '../core/geometry.ts';
 import { dist, lerp, quatAngle, quatMul, quatSlerp } from '../core/geometry.ts';
 import { ARMS, type ArmName, type Keypose, type Program } from '../core/program.ts';
 import type { World } from './world.ts';
+import { SERVO_IK } from './ik.ts';
 
 export interface ExecutorOptions {
   /** Control period (s): IK and servo targets are updated at this rate. */
@@ -173,7 +174,7 @@ export class ProgramExecutor {
         const h = s * s * s * (10 - 15 * s + 6 * s * s);
         q = from.map((v, i) => v + (to[i] - v) * h);
       } else {
-        const sol = this.world.arms[a].ik.solve(target, r.qCmd, { maxIterations: 30, posTol: 2e-4, rotTol: 2e-3 });
+        const sol = this.world.arms[a].ik.solve(target, r.qCmd, SERVO_IK);
         if (sol.ok || (sol.posErr <= 0.005 && sol.rotErr <= 0.05)) q = sol.q;
         else if (r.phase === 'moving') {
           // The straight line passes outside the reachable space (joint limits): if the keypose

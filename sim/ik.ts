@@ -31,6 +31,9 @@ export interface IkOptions {
   restartSeed?: number;
 }
 
+/** IK settings for tracking a moving target at the control rate (warm-started from the last command). */
+export const SERVO_IK: IkOptions = { maxIterations: 30, posTol: 2e-4, rotTol: 2e-3 };
+
 export interface IkResult {
   ok: boolean;
   q: number[];

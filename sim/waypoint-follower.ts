@@ -8,7 +8,8 @@
 import type { Pose } from '../core/geometry.ts';
 import { lerp, quatSlerp } from '../core/geometry.ts';
 import { ARMS, type ArmName } from '../core/program.ts';
-import type { ExecutionFailure } from './executor.ts';
+import { DEFAULT_EXECUTOR, type ExecutionFailure } from './executor.ts';
+import { SERVO_IK } from './ik.ts';
 import type { World } from './world.ts';
 
 export interface Waypoint {
@@ -29,7 +30,7 @@ export interface FollowerOptions {
   maxRotErr: number;
 }
 
-export const DEFAULT_FOLLOWER: Omit<FollowerOptions, 'hz'> = { controlDt: 0.01, maxPosErr: 0.05, maxRotErr: 0.3 };
+export const DEFAULT_FOLLOWER: Omit<FollowerOptions, 'hz'> = { controlDt: DEFAULT_EXECUTOR.controlDt, maxPosErr: 0.05, maxRotErr: 0.3 };
 
 export class WaypointFollower {
   failure?: ExecutionFailure;
@@ -82,7 +83,7 @@ export class WaypointFollower {
     for (const a of ARMS) {
       const target = this.target(a);
       if (!target) continue;
-      const sol = this.world.arms[a].ik.solve(target.pose, this.qCmd[a], { maxIterations: 30, posTol: 2e-4, rotTol: 2e-3 });
+      const sol = this.world.arms[a].ik.solve(target.pose, this.qCmd[a], SERVO_IK);
       if (!sol.ok && (sol.posErr > this.opt.maxPosErr || sol.rotErr > this.opt.maxRotErr)) {
         this.failure = { arm: a, keypose: -1, reason: `IK cannot reach the commanded pose (error ${(sol.posErr * 100).toFixed(1)} cm, ${((sol.rotErr * 180) / Math.PI).toFixed(1)}°)` };
         return;
