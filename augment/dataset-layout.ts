@@ -5,7 +5,7 @@
  * for the writer, the reader and `yoto dataset info`.
  */
 import { z } from 'zod';
-import { ProgramSchema } from '../core/program.ts';
+import { ARMS, ProgramSchema, type ArmName, type Program } from '../core/program.ts';
 import { SceneSchema } from '../core/scene.ts';
 
 export type Dtype = 'float32' | 'float64' | 'int16' | 'int32' | 'int64';
@@ -91,4 +91,21 @@ export type DatasetAttrs = z.infer<typeof DatasetAttrsSchema>;
 
 export function layoutSizes(a: DatasetAttrs): LayoutSizes {
   return { points: a.points, keyposes: { left: a.program.arms.left.length, right: a.program.arms.right.length }, objects: a.objects.length };
+}
+
+/**
+ * Episode e's program from `meta/keyposes_left` / `_right` rows (episodes × K × 8: x, y, z, qx,
+ * qy, qz, qw, gripper) put into the source program's structure.
+ */
+export function episodeProgram(template: Program, rows: Record<ArmName, ArrayLike<number>>, e = 0): Program {
+  const arms = {} as Program['arms'];
+  for (const a of ARMS) {
+    const n = template.arms[a].length;
+    arms[a] = template.arms[a].map((k, i) => {
+      const o = (e * n + i) * 8;
+      const r = rows[a];
+      return { ...k, position: [r[o], r[o + 1], r[o + 2]], quaternion: [r[o + 3], r[o + 4], r[o + 5], r[o + 6]], gripper: r[o + 7] };
+    });
+  }
+  return { ...template, arms };
 }

@@ -5,7 +5,7 @@ import { YotoError } from '../core/errors.ts';
 import { parseWith } from '../core/read.ts';
 import { ARMS, type Program } from '../core/program.ts';
 import { SCENE_VERSION, type Scene } from '../core/scene.ts';
-import { DATA_KEYS, DatasetAttrsSchema, META_KEYS, type DataKey, type DatasetAttrs, type MetaKey } from './dataset-layout.ts';
+import { DATA_KEYS, DatasetAttrsSchema, META_KEYS, episodeProgram, type DataKey, type DatasetAttrs, type MetaKey } from './dataset-layout.ts';
 import { AtomicFileStore } from './zarr-store.ts';
 
 export interface KeyInfo {
@@ -98,20 +98,16 @@ export async function readEpisode(dir: string, e: number): Promise<{ program: Pr
     const c = await zarr.get(arr, [e, ...arr.shape.slice(1).map(() => null)]);
     return Array.from(c.data as ArrayLike<number>);
   };
-  const arms = {} as Program['arms'];
   const keyframes = {} as Record<'left' | 'right', number[]>;
+  const keyposes = {} as Record<'left' | 'right', number[]>;
   for (const a of ARMS) {
-    const v = await row(`meta/keyposes_${a}`);
-    arms[a] = attrs.program.arms[a].map((k, i) => {
-      const r = v.slice(8 * i, 8 * i + 8);
-      return { ...k, position: [r[0], r[1], r[2]], quaternion: [r[3], r[4], r[5], r[6]], gripper: r[7] };
-    });
+    keyposes[a] = await row(`meta/keyposes_${a}`);
     keyframes[a] = await row(`meta/keyframes_${a}`);
   }
   const p = await row('meta/placement');
   const objects: Scene['objects'] = Object.fromEntries(attrs.objects.map((name, i) => [name, { position: [p[4 * i], p[4 * i + 1], p[4 * i + 2]], yaw: p[4 * i + 3] }]));
   return {
-    program: { ...attrs.program, arms },
+    program: episodeProgram(attrs.program, keyposes),
     scene: { version: SCENE_VERSION, task: attrs.task, frame: 'world', objects },
     keyframes,
     frames: [e ? ends[e - 1] : 0, ends[e]],

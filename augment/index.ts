@@ -6,4 +6,4 @@ export { runCandidate, candidatePlan, type CandidateContext, type CandidateResul
 export { EpisodeRecorder, type RecordedEpisode, type RecorderOptions } from './recorder.ts';
 export { DatasetWriter, type EpisodeRows, type CommitStage } from './dataset-writer.ts';
 export { datasetInfo, readEpisode, readDatasetArrays, type DatasetInfo, type KeyInfo, type DatasetArrays } from './dataset-reader.ts';
-export { DATA_KEYS, META_KEYS, DatasetAttrsSchema, type DatasetAttrs, type DataKey, type MetaKey, type KeySpec } from './dataset-layout.ts';
+export { DATA_KEYS, META_KEYS, DatasetAttrsSchema, episodeProgram, type DatasetAttrs, type DataKey, type MetaKey, type KeySpec } from './dataset-layout.ts';

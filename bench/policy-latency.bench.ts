@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initTf } from '../core/tf.ts';
 import { OTO } from '../compress/index.ts';
-import { actionDim, buildBidpModel, DEFAULT_DIFFUSION, DEFAULT_MODEL, DEFAULT_POLICY_POINTS, loadPolicy, measureDenoiseLatency, policyStats, PROPRIO_DIM, type PolicyFile } from '../policy/index.ts';
+import { actionDim, buildBidpModel, DEFAULT_DIFFUSION, DEFAULT_MODEL, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, loadPolicy, measureDenoiseLatency, policyStats, PROPRIO_DIM, type PolicyFile } from '../policy/index.ts';
 import { getTask, nominalScene } from '../sim/index.ts';
 import type { tf } from '../core/tf.ts';
 
@@ -23,7 +23,7 @@ async function policies(task: string): Promise<{ source: string; dense: { model:
   }
   const t = getTask(task);
   const template = t.scripted(nominalScene(t));
-  const cfg = { ...DEFAULT_MODEL, points: DEFAULT_POLICY_POINTS, proprioDim: PROPRIO_DIM, actionDim: actionDim(template), hidden: 256 };
+  const cfg = { ...DEFAULT_MODEL, points: DEFAULT_POLICY_POINTS, proprioDim: PROPRIO_DIM, actionDim: actionDim(template), hidden: DEFAULT_TRAIN_HIDDEN };
   const meta = {
     model: cfg,
     diffusion: DEFAULT_DIFFUSION,

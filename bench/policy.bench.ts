@@ -17,16 +17,12 @@ import { cpus, loadavg } from 'node:os';
 import { z } from 'zod';
 import { initTf, tf } from '../core/tf.ts';
 import { OTO } from '../compress/index.ts';
-import { actionDim, buildBidpModel, cosineWithWarmup, DEFAULT_MODEL, DEFAULT_POLICY_POINTS, PROPRIO_DIM, type ModelConfig } from '../policy/index.ts';
+import { actionDim, buildBidpModel, cosineWithWarmup, DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, DEFAULT_TRAIN_STEPS, PROPRIO_DIM, type ModelConfig } from '../policy/index.ts';
 import { getTask, nominalScene, TASKS } from '../sim/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = join(here, 'policy-torch.py');
-/** `yoto train`'s defaults (cli/train.ts flags; trainPolicy's batch default). */
-const TRAIN_BATCH = 64;
-const TRAIN_HIDDEN = 256;
-const TRAIN_STEPS = 3000;
 const WARMUP = 3;
 const REPS = 12;
 const GOAL = 1.5;
@@ -65,8 +61,8 @@ export function trainingStepConfigs(): TrainingStepConfig[] {
   const picked = liftBar && largest.A > liftBar.A ? [liftBar, largest] : [liftBar ?? largest];
   return picked.map((d) => ({
     label: `${d.name} (A=${d.A})`,
-    batch: TRAIN_BATCH,
-    model: { ...DEFAULT_MODEL, hidden: TRAIN_HIDDEN, points: DEFAULT_POLICY_POINTS, proprioDim: PROPRIO_DIM, actionDim: d.A, seed: 0 },
+    batch: DEFAULT_BATCH,
+    model: { ...DEFAULT_MODEL, hidden: DEFAULT_TRAIN_HIDDEN, points: DEFAULT_POLICY_POINTS, proprioDim: PROPRIO_DIM, actionDim: d.A, seed: 0 },
   }));
 }
 
@@ -86,10 +82,10 @@ export function tfjsTrainingStep(c: TrainingStepConfig): { params: number; msPer
   const model = buildBidpModel(m);
   const opt = new OTO(model).hesso({
     variant: 'adamw',
-    lr: cosineWithWarmup(1e-3, 150, TRAIN_STEPS),
+    lr: cosineWithWarmup(1e-3, 150, DEFAULT_TRAIN_STEPS),
     weightDecay: 1e-6,
     targetGroupSparsity: 0,
-    totalSteps: TRAIN_STEPS,
+    totalSteps: DEFAULT_TRAIN_STEPS,
   });
   const inputs = [
     tf.randomNormal([B, m.points, 3], 0, 1, 'float32', 1),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { initTf } from '../core/tf.ts';
-import { DEFAULT_POLICY_POINTS, loadTrainingData, policySubnet, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
+import { CHUNK_STEP_DIM, KEYPOSE_DIM, DEFAULT_BATCH, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, DEFAULT_TRAIN_STEPS, loadTrainingData, policySubnet, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
 import { action, intFlag } from './run-command.ts';
 import { printComparison, statsRow } from './policy-report.ts';
 
@@ -49,12 +49,12 @@ export function registerTrainCommand(program: Command): void {
     .description('train the bimanual diffusion policy (BiDP) on a dataset from `yoto augment`')
     .requiredOption('--data <dir>', 'dataset folder (yoto augment)')
     .requiredOption('--out <dir>', 'policy folder: model.json, weights.bin, policy.json, loss.svg, checkpoint/')
-    .option('--steps <n>', 'optimizer steps (lift-bar needs ~500, handover ~2000)', intFlag('--steps', 1), 2000)
-    .option('--batch <n>', 'batch size', intFlag('--batch', 1), 64)
+    .option('--steps <n>', 'optimizer steps (lift-bar needs ~500, handover ~2000)', intFlag('--steps', 1), DEFAULT_TRAIN_STEPS)
+    .option('--batch <n>', 'batch size', intFlag('--batch', 1), DEFAULT_BATCH)
     .option('--lr <x>', 'peak learning rate (AdamW, cosine with warm-up)', positive('--lr'), 1e-3)
     .option('--seed <n>', 'seed of initialization and batches', intFlag('--seed', 0), 0)
     .option('--points <n>', 'points per cloud the network takes', intFlag('--points', 8), DEFAULT_POLICY_POINTS)
-    .option('--hidden <n>', 'width of the denoiser', intFlag('--hidden', 8), 256)
+    .option('--hidden <n>', 'width of the denoiser', intFlag('--hidden', 8), DEFAULT_TRAIN_HIDDEN)
     .option('--prediction <p>', "what the denoiser predicts: 'sample' (x₀) or 'epsilon' (the noise, Diffusion Policy's default)", 'sample')
     .option('--action <a>', "what one prediction is: 'program' (the whole keypose program, YOTO) or 'chunk' (dense TCP commands, Diffusion Policy)", 'program')
     .option('--horizon <n>', 'with --action chunk: steps predicted at once', intFlag('--horizon', 2), 16)
@@ -77,7 +77,7 @@ export function registerTrainCommand(program: Command): void {
         if (!o.json) console.log(`backend ${backend}`);
         const data = await loadTrainingData(o.data, { action: o.action, horizon: o.horizon, execute: o.execute });
         const c = data.chunk;
-        const what = c ? `chunks of ${c.horizon} steps at ${c.hz} Hz (execute ${c.execute}) × 20 = ${data.actionDim}` : `${data.actionDim / 10} keyposes × 10`;
+        const what = c ? `chunks of ${c.horizon} steps at ${c.hz} Hz (execute ${c.execute}) × ${CHUNK_STEP_DIM} = ${data.actionDim}` : `${data.actionDim / KEYPOSE_DIM} keyposes × ${KEYPOSE_DIM}`;
         if (!o.json) console.log(`dataset ${o.data}: ${data.attrs.task}, ${data.episodes} episodes, ${data.frames} frames; action = ${what}`);
         const progress = new Progress({ total: o.steps, label: o.hesso ? `train+HESSO ${data.attrs.task}` : `train ${data.attrs.task}`, unit: 'step', quiet: o.json });
         let first = true;

@@ -6,11 +6,9 @@
  * so both actions normalize and decode the same way.
  */
 import { z } from 'zod';
-import type { Quat } from '../core/geometry.ts';
 import type { Waypoint } from '../sim/index.ts';
 import { ARMS, type ArmName } from '../core/program.ts';
-import { quatToRot6d, rot6dToQuat } from './rotation6d.ts';
-import { KEYPOSE_DIM } from './action-codec.ts';
+import { decodeKeypose, encodeKeypose, KEYPOSE_DIM } from './action-codec.ts';
 
 export const ChunkSpecSchema = z.strictObject({
   /** Steps predicted at once (Diffusion Policy: 16). */
@@ -39,14 +37,9 @@ export function chunkTargets(tcp: ArrayLike<number>, gripper: ArrayLike<number>,
   // Each frame's step encoded once, then copied into the rows that include it.
   const steps = new Float32Array(F * CHUNK_STEP_DIM);
   for (let f = 0; f < F; f++) {
-    let o = f * CHUNK_STEP_DIM;
     for (let j = 0; j < 2; j++) {
       const t = f * 14 + j * 7;
-      steps[o++] = gripper[f * 2 + j];
-      steps[o++] = tcp[t];
-      steps[o++] = tcp[t + 1];
-      steps[o++] = tcp[t + 2];
-      for (const v of quatToRot6d([tcp[t + 3], tcp[t + 4], tcp[t + 5], tcp[t + 6]])) steps[o++] = v;
+      encodeKeypose(steps, f * CHUNK_STEP_DIM + j * KEYPOSE_DIM, gripper[f * 2 + j], [tcp[t], tcp[t + 1], tcp[t + 2]], [tcp[t + 3], tcp[t + 4], tcp[t + 5], tcp[t + 6]]);
     }
   }
   const D = chunkDim(horizon);
@@ -70,9 +63,8 @@ export function decodeChunk(v: ArrayLike<number>, horizon: number): Record<ArmNa
   const out: Record<ArmName, Waypoint[]> = { left: [], right: [] };
   for (let k = 0; k < horizon; k++) {
     ARMS.forEach((a, j) => {
-      const o = k * CHUNK_STEP_DIM + j * KEYPOSE_DIM;
-      const quaternion: Quat = rot6dToQuat([v[o + 4], v[o + 5], v[o + 6], v[o + 7], v[o + 8], v[o + 9]]);
-      out[a].push({ gripper: Math.min(1, Math.max(0, v[o])), pose: { position: [v[o + 1], v[o + 2], v[o + 3]], quaternion } });
+      const d = decodeKeypose(v, k * CHUNK_STEP_DIM + j * KEYPOSE_DIM);
+      out[a].push({ gripper: d.gripper, pose: { position: d.position, quaternion: d.quaternion } });
     });
   }
   return out;

@@ -15,13 +15,28 @@ export function actionDim(template: Program): number {
   return KEYPOSE_DIM * (template.arms.left.length + template.arms.right.length);
 }
 
+/** One keypose's (or chunk step's) KEYPOSE_DIM numbers at `o`. */
+export function encodeKeypose(out: Float32Array, o: number, gripper: number, position: ArrayLike<number>, quaternion: Quat): void {
+  out[o] = gripper;
+  for (let i = 0; i < 3; i++) out[o + 1 + i] = position[i];
+  quatToRot6d(quaternion).forEach((v, i) => (out[o + 4 + i] = v));
+}
+
+/** The KEYPOSE_DIM numbers at `o` back; the aperture clamped to [0, 1]. */
+export function decodeKeypose(v: ArrayLike<number>, o: number): { gripper: number; position: [number, number, number]; quaternion: Quat } {
+  return {
+    gripper: Math.min(1, Math.max(0, v[o])),
+    position: [v[o + 1], v[o + 2], v[o + 3]],
+    quaternion: rot6dToQuat([v[o + 4], v[o + 5], v[o + 6], v[o + 7], v[o + 8], v[o + 9]]),
+  };
+}
+
 export function encodeProgram(p: Program, out: Float32Array = new Float32Array(actionDim(p)), offset = 0): Float32Array {
   let o = offset;
   for (const a of ARMS) {
     for (const k of p.arms[a]) {
-      out[o++] = k.gripper;
-      for (const v of k.position) out[o++] = v;
-      for (const v of quatToRot6d(k.quaternion)) out[o++] = v;
+      encodeKeypose(out, o, k.gripper, k.position, k.quaternion);
+      o += KEYPOSE_DIM;
     }
   }
   return out;
@@ -33,11 +48,9 @@ export function decodeProgram(template: Program, v: ArrayLike<number>): Program 
   const arms = {} as Program['arms'];
   for (const a of ARMS) {
     arms[a] = template.arms[a].map((k) => {
-      const gripper = Math.min(1, Math.max(0, v[o]));
-      const position: [number, number, number] = [v[o + 1], v[o + 2], v[o + 3]];
-      const quaternion: Quat = rot6dToQuat([v[o + 4], v[o + 5], v[o + 6], v[o + 7], v[o + 8], v[o + 9]]);
+      const d = decodeKeypose(v, o);
       o += KEYPOSE_DIM;
-      return { ...k, gripper, position, quaternion };
+      return { ...k, ...d };
     });
   }
   return { ...template, arms };

@@ -46,7 +46,7 @@ export async function compressPolicy(o: CompressPolicyOptions): Promise<{ sparse
   const { meta } = o.policy;
   if (meta.task !== o.data.attrs.task) throw new YotoError(`the policy is for task ${meta.task}, the dataset for ${o.data.attrs.task}`, '--data');
   if (meta.action !== o.data.action) throw new YotoError(`the policy predicts ${meta.action}s, the training data was loaded as ${o.data.action}s`, '--data');
-  if (meta.model.actionDim !== o.data.actionDim) throw new YotoError(`the dataset's programs do not have the policy's ${meta.model.actionDim / 10} keyposes`, '--data');
+  if (meta.model.actionDim !== o.data.actionDim) throw new YotoError(`the dataset's actions have ${o.data.actionDim} numbers, the policy's ${meta.model.actionDim} (another program structure or chunk horizon)`, '--data');
   const dense = buildBidpModel(meta.model);
   const denseParams = dense.countParams();
   dense.dispose();

@@ -79,12 +79,14 @@ export async function evaluatePolicy(model: tf.LayersModel, meta: PolicyFile, o:
   const latencies: number[] = [];
   const failures: { seed: number; reason: string }[] = [];
   let successes = 0;
-  const predict = (obs: Observation, seed: number): Program => {
+  // One full denoise, timed (the latency the summary reports).
+  const timed = <T>(f: () => T): T => {
     const t = performance.now();
-    const p = sampler.predict(obs, seed);
+    const r = f();
     latencies.push(performance.now() - t);
-    return p;
+    return r;
   };
+  const predict = (obs: Observation, seed: number): Program => timed(() => sampler.predict(obs, seed));
   const programEpisode = async (world: World, scene: Scene, camera: DepthCamera, seed: number): Promise<EpisodeEval> => {
     let replans = 0;
     const program = predict(observe(world, camera, { left: 0, right: 0 }, counts, seed * 1000), seed * 1000);
@@ -119,9 +121,8 @@ export async function evaluatePolicy(model: tf.LayersModel, meta: PolicyFile, o:
     const noProgram = { left: 0, right: 0 };
     const next = (w: World) => {
       const obsSeed = seed * 1000 + follower.chunks;
-      const t = performance.now();
-      follower.setChunk(sampler.predictChunk(observe(w, camera, noProgram, counts, obsSeed), obsSeed));
-      latencies.push(performance.now() - t);
+      const obs = observe(w, camera, noProgram, counts, obsSeed);
+      follower.setChunk(timed(() => sampler.predictChunk(obs, obsSeed)));
     };
     next(world);
     const r = runControlled(task, world, follower, {

@@ -17,7 +17,7 @@ export { Normalizer, NormalizerSchema, type NormalizerParams } from './normalize
 export { PROPRIO_DIM, proprioRow, selectPoints, type ArmState } from './observation.ts';
 export { buildBidpModel, DEFAULT_MODEL, ModelConfigSchema, type ModelConfig } from './model.ts';
 export { loadTrainingData, type TrainingData, type TrainingDataOptions } from './training-data.ts';
-export { trainPolicy, makeBatch, writeLossCurve, lossCurveSvg, DEFAULT_DIFFUSION, DEFAULT_POLICY_POINTS, type TrainOptions, type TrainResult } from './train.ts';
+export { trainPolicy, makeBatch, writeLossCurve, lossCurveSvg, DEFAULT_DIFFUSION, DEFAULT_POLICY_POINTS, DEFAULT_BATCH, DEFAULT_TRAIN_STEPS, DEFAULT_TRAIN_HIDDEN, type TrainOptions, type TrainResult } from './train.ts';
 export { emaDecay, Ema } from './ema.ts';
 export { cosineWithWarmup } from './lr-schedule.ts';
 export { savePolicy, loadPolicy, PolicyFileSchema, POLICY_JSON, type PolicyFile, type DiffusionConfig, type TrainingInfo } from './policy-file.ts';

@@ -70,6 +70,11 @@ const CheckpointStateSchema = z.strictObject({
  */
 export const DEFAULT_DIFFUSION: DiffusionConfig = { beta: 'squaredcos_cap_v2', trainSteps: 100, inferenceSteps: 10, prediction: 'sample' };
 export const DEFAULT_POLICY_POINTS = 128;
+/** `yoto train`'s defaults (the benches time the same settings). */
+export const DEFAULT_BATCH = 64;
+export const DEFAULT_TRAIN_STEPS = 2000;
+/** The denoiser width `yoto train` uses (library callers that pass none get DEFAULT_MODEL's). */
+export const DEFAULT_TRAIN_HIDDEN = 256;
 
 /** step k's batch seed: a hash of the run seed and k. */
 function stepSeed(seed: number, k: number): number {
@@ -130,7 +135,7 @@ function zeroPassedKeyposes(d: TrainingData, frames: Int32Array, x0: Float32Arra
 
 export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   const d = o.data;
-  const B = o.batch ?? 64;
+  const B = o.batch ?? DEFAULT_BATCH;
   const N = o.points ?? DEFAULT_POLICY_POINTS;
   const lr = o.lr ?? 1e-3;
   const seed = o.seed ?? 0;

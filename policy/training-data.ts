@@ -8,7 +8,7 @@
  * next `horizon` commanded poses, and the proprio's keypose columns are 0: a chunk policy has no
  * program whose keyposes it could count.
  */
-import { readDatasetArrays } from '../augment/index.ts';
+import { episodeProgram, readDatasetArrays } from '../augment/index.ts';
 import type { DatasetAttrs } from '../augment/dataset-layout.ts';
 import type { Quat } from '../core/geometry.ts';
 import type { Program } from '../core/program.ts';
@@ -127,21 +127,6 @@ export async function loadTrainingData(dir: string, o: TrainingDataOptions = {})
 function programTargets(kl: ArrayLike<number>, kr: ArrayLike<number>, template: Program, E: number): Float32Array {
   const A = actionDim(template);
   const actions = new Float32Array(E * A);
-  const nl = template.arms.left.length;
-  const nr = template.arms.right.length;
-  for (let e = 0; e < E; e++) {
-    const rows = (src: ArrayLike<number>, n: number) =>
-      Array.from({ length: n }, (_, i) => {
-        const r = Array.from({ length: 8 }, (_, j) => src[(e * n + i) * 8 + j]);
-        return { position: [r[0], r[1], r[2]] as [number, number, number], quaternion: [r[3], r[4], r[5], r[6]] as Quat, gripper: r[7] };
-      });
-    const left = rows(kl, nl);
-    const right = rows(kr, nr);
-    const p: Program = {
-      ...template,
-      arms: { left: template.arms.left.map((k, i) => ({ ...k, ...left[i] })), right: template.arms.right.map((k, i) => ({ ...k, ...right[i] })) },
-    };
-    encodeProgram(p, actions, e * A);
-  }
+  for (let e = 0; e < E; e++) encodeProgram(episodeProgram(template, { left: kl, right: kr }, e), actions, e * A);
   return actions;
 }
