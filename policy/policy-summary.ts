@@ -9,18 +9,25 @@ export interface PolicyStats {
   /** Multiply-adds of one network evaluation at batch 1, and FLOPs (2 per multiply-add). */
   macs: number;
   flops: number;
-  /** FLOPs of one full denoise: the observation encoder once, the denoiser once per DDIM step (as the sampler runs it). */
+  /**
+   * FLOPs of one full denoise as the sampler runs it (fast-forward.ts): the observation and
+   * timestep encoders and FiLM's condition projections once, the rest once per DDIM step.
+   */
   denoise_flops: number;
   latency_ms_p50: number | null;
   latency_ms_p95: number | null;
 }
 
-/** Layers the sampler runs once per prediction rather than once per DDIM step. */
-const OBS_LAYER = /^(point_|proprio_)/;
+/**
+ * Layers the sampler runs at most once per prediction rather than once per DDIM step: the
+ * observation encoders, the timestep MLP (cached per timestep) and FiLM, whose counted work is
+ * its condition projection (cached per observation and timestep; per step it only adds).
+ */
+const ONCE_PER_PREDICTION = /^(point_|proprio_|temb_)|_film$/;
 
 export function policyStats(model: tf.LayersModel, meta: PolicyFile, latencyRuns = 20): PolicyStats {
   const c = countModel(model);
-  const obs = c.layers.filter((l) => OBS_LAYER.test(l.layer)).reduce((n, l) => n + l.macs, 0);
+  const obs = c.layers.filter((l) => ONCE_PER_PREDICTION.test(l.layer)).reduce((n, l) => n + l.macs, 0);
   const steps = meta.diffusion.inferenceSteps;
   const lat = latencyRuns > 0 ? measureDenoiseLatency(model, meta, latencyRuns) : null;
   return {
