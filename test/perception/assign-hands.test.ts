@@ -44,4 +44,22 @@ describe('hand identity across views and time', () => {
     expect(assigned[0].by).toBe('side');
     expect(assigned[25].by).toBe('track');
   });
+
+  it('a hand that comes back is not given the identity of the one still tracked, even across the table', () => {
+    // The right hand reaches over to the left hand's side (+y) while the left hand is out of view;
+    // when the left hand returns, lower in y than the right, the side rule alone would swap them.
+    const right = (f: number): Vec3 => [0, -0.2 + 0.02 * f, 0.1];
+    const left: Vec3 = [-0.2, 0.1, 0.1];
+    const d = (w: Vec3, id: number, view: number): Detection => ({ landmarks: Array.from({ length: 21 }, () => [w[0] * 1000 + view * 40, w[1] * 1000] as [number, number]), label: 'Left', score: id });
+    const frames = Array.from({ length: 40 }, (_, f) => {
+      const views = [0, 1].map((v) => [d(right(f), 0.92, v), ...(f < 5 || f >= 30 ? [d(left, 0.91, v)] : [])]);
+      return pairViews(views[0], views[1], tri);
+    });
+    const assigned = assignIdentities(frames);
+    expect(right(30)[1]).toBeGreaterThan(left[1]);
+    assigned.forEach((a, f) => {
+      expect(a.right?.left.score, `frame ${f}`).toBe(0.92);
+      if (f < 5 || f >= 30) expect(a.left?.left.score, `frame ${f}`).toBe(0.91);
+    });
+  });
 });
