@@ -18,6 +18,7 @@ import type { Detection } from './assign-hands.ts';
 import { buildHandTracks, type BuildTracksOptions, type StereoDetections } from './build-tracks.ts';
 import { defaultLandmarkOffsets, type LandmarkOffsets } from './landmark-offsets.ts';
 import { drawHand, sideBySide } from './draw-landmarks.ts';
+import { writeDetections } from './detections-file.ts';
 
 export interface TrackHandsOptions {
   input: StereoInput;
@@ -33,12 +34,14 @@ export interface TrackHandsOptions {
   fusion?: BuildTracksOptions['fusion'];
   /** Landmark offsets: undefined → the shipped table (landmark-offsets.json), null → none. */
   offsets?: LandmarkOffsets | null;
+  /** Also write MediaPipe's raw detections to outDir/detections.json (detections-file.ts). */
+  saveDetections?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface TrackHandsResult {
   hands: Hands;
-  files: { hands: string; preview?: string };
+  files: { hands: string; preview?: string; detections?: string };
   warnings: string[];
   stats: { pairs: number; seconds: number; pairsPerSecond: number; found: Record<HandSide, number>; meanReprojectionPx: number };
   /** MediaPipe's per-view detections per pair (to rebuild tracks with other options: buildHandTracks). */
@@ -90,6 +93,10 @@ export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult
   const hands: Hands = { version: HANDS_VERSION, frame: 'world', fps, frames, gaps, source: 'sbs' in o.input ? { sbs: o.input.sbs } : { left: o.input.left, right: o.input.right } };
   const files: TrackHandsResult['files'] = { hands: join(o.outDir, 'hands.json') };
   writeJsonAtomic(files.hands, hands);
+  if (o.saveDetections) {
+    files.detections = join(o.outDir, 'detections.json');
+    writeDetections(files.detections, detections);
+  }
 
   if (o.preview !== false) {
     files.preview = join(o.outDir, 'preview.mp4');
