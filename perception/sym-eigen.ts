@@ -1,6 +1,7 @@
 /**
  * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations: exact to round-off,
- * no dependencies, and fast enough for the 4×4 normal matrix of a two-view DLT.
+ * no dependencies, and fast enough for the 4×4 normal matrix of a two-view DLT. Also small dense
+ * linear solves (3×3 by Cramer, n×n by elimination).
  */
 
 export interface SymEigen {
@@ -83,4 +84,31 @@ export function solve3(M: ArrayLike<number>, b: ArrayLike<number>): [number, num
     (inv[3] * b[0] + inv[4] * b[1] + inv[5] * b[2]) / det,
     (inv[6] * b[0] + inv[7] * b[1] + inv[8] * b[2]) / det,
   ];
+}
+
+/** Solve the n×n system A x = b (row-major) by Gaussian elimination with partial pivoting. */
+export function solveLinear(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  const M = Float64Array.from(A);
+  const x = Float64Array.from(b);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]) > Math.abs(M[p * n + c])) p = r;
+    if (!(Math.abs(M[p * n + c]) > 1e-300)) return null;
+    if (p !== c) {
+      for (let k = 0; k < n; k++) [M[c * n + k], M[p * n + k]] = [M[p * n + k], M[c * n + k]];
+      [x[c], x[p]] = [x[p], x[c]];
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r * n + c] / M[c * n + c];
+      if (f === 0) continue;
+      for (let k = c; k < n; k++) M[r * n + k] -= f * M[c * n + k];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let c = n - 1; c >= 0; c--) {
+    let s = x[c];
+    for (let k = c + 1; k < n; k++) s -= M[c * n + k] * x[k];
+    x[c] = s / M[c * n + c];
+  }
+  return x.every(Number.isFinite) ? x : null;
 }

@@ -20,7 +20,7 @@ import { rodrigues } from '../calibration/calibration-parts.ts';
 import type { StereoCamera, Vec2 } from '../stereo-camera.ts';
 import { applyTransform, mat3Mul, mat3MulVec, mat3Transpose } from '../stereo-camera.ts';
 import { residualAndJacobian, triangulatePoint } from '../triangulate.ts';
-import { symmetricEigen, solve3 } from '../sym-eigen.ts';
+import { symmetricEigen, solve3, solveLinear } from '../sym-eigen.ts';
 
 export interface ShapeFusionOptions {
   /** Landmark noise in each view, pixels (weight of the images against the shape). Default 2. */
@@ -116,33 +116,6 @@ export function fitSimilarity(from: readonly Vec3[], to: readonly Vec3[], w: rea
   if (!(s > 0) || !Number.isFinite(s)) return null;
   const Rm = mat3MulVec(R, mf);
   return { R, t: [mt[0] - s * Rm[0], mt[1] - s * Rm[1], mt[2] - s * Rm[2]], s };
-}
-
-/** Solve the n×n system A x = b (row-major) by Gaussian elimination with partial pivoting. */
-function solveN(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
-  const M = Float64Array.from(A);
-  const x = Float64Array.from(b);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]) > Math.abs(M[p * n + c])) p = r;
-    if (!(Math.abs(M[p * n + c]) > 1e-300)) return null;
-    if (p !== c) {
-      for (let k = 0; k < n; k++) [M[c * n + k], M[p * n + k]] = [M[p * n + k], M[c * n + k]];
-      [x[c], x[p]] = [x[p], x[c]];
-    }
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r * n + c] / M[c * n + c];
-      if (f === 0) continue;
-      for (let k = c; k < n; k++) M[r * n + k] -= f * M[c * n + k];
-      x[r] -= f * x[c];
-    }
-  }
-  for (let c = n - 1; c >= 0; c--) {
-    let s = x[c];
-    for (let k = c + 1; k < n; k++) s -= M[c * n + k] * x[k];
-    x[c] = s / M[c * n + c];
-  }
-  return x.every(Number.isFinite) ? x : null;
 }
 
 const huber = (r: number, c: number): number => (r <= c ? 1 : c / r);
@@ -268,7 +241,7 @@ export function fuseHandWithShape(
     for (let tries = 0; tries < 8; tries++) {
       const Hd = Float64Array.from(H);
       for (let i = 0; i < 7; i++) Hd[i * 8] *= 1 + lambda;
-      const d = solveN(Hd, g, 7);
+      const d = solveLinear(Hd, g, 7);
       if (!d) break;
       const R2 = mat3Mul(rotationFromVector([d[0], d[1], d[2]]), R);
       // S is centred, so the update turns the hand about its own centre (little coupling with t).
