@@ -49,7 +49,7 @@ export function estimateHand(stereo: StereoCamera, s: StereoHand, hand: HandSide
     const f = fuseHandWithShape(stereo, s.left.landmarks, s.right.landmarks, { left: s.left.shape ?? null, right: s.right.shape ?? null }, o.fusion ?? {});
     world = f.camLeft.map((p) => (p ? applyTransform(stereo.worldFromLeft, p) : null));
   } else world = triangulateLandmarks(stereo, s.left.landmarks, s.right.landmarks).world;
-  return o.offsets ? applyLandmarkOffsets(world, o.offsets, hand) : world;
+  return o.offsets ? applyLandmarkOffsets(world, o.offsets, hand, stereo.worldFromLeft.R) : world;
 }
 
 export function buildHandTracks(stereo: StereoCamera, detections: readonly StereoDetections[], o: BuildTracksOptions = {}): HandTracks {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
-import type { Vec3 } from '../../core/geometry.ts';
+import type { Mat3, Vec3 } from '../../core/geometry.ts';
+import { mat3MulVec } from '../../perception/stereo-camera.ts';
+import { rotationFromVector } from '../../perception/hands/shape-fusion.ts';
 import { dist } from '../../core/geometry.ts';
 import {
   applyLandmarkOffsets,
@@ -46,16 +48,46 @@ describe('landmark offsets in the hand frame', () => {
     });
     const spreads = samples.map((s) => handSpread(s.estimate));
     expect(Math.max(...spreads) - Math.min(...spreads)).toBeGreaterThan(0.2);
-    const fit = fitLandmarkOffsets(samples, true);
+    const fit = fitLandmarkOffsets(samples, { spread: true });
     const back: LandmarkOffsets = { ...table, offsets: fit.offsets, slopes: fit.slopes, spreadCentre: fit.spreadCentre };
     for (const s of samples.slice(0, 10)) {
       const again = applyLandmarkOffsets(s.estimate, back, 'right');
       again.forEach((p, k) => expect(dist(p!, s.truth[k])).toBeLessThan(1e-9));
     }
-    // Without slopes the fit is the median: it cannot follow the spread, so it is measurably worse.
-    const flat = fitLandmarkOffsets(samples, false);
+    // Without slopes the fit is one constant: it cannot follow the spread, so it is measurably worse.
+    const flat = fitLandmarkOffsets(samples);
     const err = samples.flatMap((s) => applyLandmarkOffsets(s.estimate, { ...table, offsets: flat.offsets, slopes: undefined }, 'right').map((p, k) => dist(p!, s.truth[k])));
     expect(Math.max(...err)).toBeGreaterThan(1e-3);
+  });
+
+  it('parts that follow the camera and the viewing direction are told apart from the hand-frame offsets', () => {
+    const rng = new Rng(9);
+    const v = () => [rng.uniform(-0.01, 0.01), rng.uniform(-0.01, 0.01), rng.uniform(-0.01, 0.01)] as Vec3;
+    const table: LandmarkOffsets = {
+      version: LANDMARK_OFFSETS_VERSION,
+      description: 'test',
+      offsets: Array.from({ length: 21 }, v),
+      camera: Array.from({ length: 21 }, v),
+      view: Array.from({ length: 21 }, () => [...v(), ...v(), ...v()]),
+    };
+    // The hand turns in front of one camera (tilted 30° about x): hand frame and camera axes part.
+    const c = Math.cos(Math.PI / 6);
+    const sn = Math.sin(Math.PI / 6);
+    const cam: Mat3 = [1, 0, 0, 0, c, -sn, 0, sn, c];
+    const samples = Array.from({ length: 80 }, () => {
+      const R = rotationFromVector([rng.uniform(-1.2, 1.2), rng.uniform(-1.2, 1.2), rng.uniform(-1.2, 1.2)]);
+      const estimate = handPoints(rng, rng.uniform(0, 0.9)).map((p) => mat3MulVec(R, p));
+      return { estimate, truth: applyLandmarkOffsets(estimate, table, 'right', cam) as Vec3[], hand: 'right' as const, worldFromCamera: cam };
+    });
+    // (The camera's z part and the view term's diagonal are the same direction, so the split
+    // between them is the ridge's choice: compare what the tables do, not their entries.)
+    const fit = fitLandmarkOffsets(samples, { camera: true, view: true, cameraRidge: 0, viewRidge: 0 });
+    const back: LandmarkOffsets = { ...table, offsets: fit.offsets, camera: fit.camera, view: fit.view };
+    for (const s of samples.slice(0, 20)) applyLandmarkOffsets(s.estimate, back, 'right', cam).forEach((p, k) => expect(dist(p!, s.truth[k])).toBeLessThan(1e-7));
+    // Without the camera part the hand-frame offsets cannot explain the points.
+    const handOnly = fitLandmarkOffsets(samples);
+    const err = samples.flatMap((s) => applyLandmarkOffsets(s.estimate, { ...table, offsets: handOnly.offsets, camera: undefined, view: undefined }, 'right').map((p, k) => dist(p!, s.truth[k])));
+    expect(Math.max(...err)).toBeGreaterThan(2e-3);
   });
 
   it('one table serves both hands: a mirrored hand gets mirrored offsets', () => {
