@@ -93,13 +93,14 @@ export const PINCH_OFFSETS: Record<HandSide, HandOffset> = {
  * Default palm → gripper offsets, anchored at the palm centre: fitted (fitHandOffset, robust
  * refit) to MediaPipe's landmarks (lite model, `yoto hands`) of yoto's synthetic demonstrator
  * against the true gripper poses, on the training videos listed in DEFAULT_HAND_OFFSETS_FITTED_ON
- * (seeds 101 and 102 of every task; never on the evaluation seeds the bench scores), so they
+ * (seeds 101 and 102 of every task; never on the evaluation seeds the bench scores; refit with
+ * perception/program/fit-gripper-offsets.ts whenever the landmark table changes), so they
  * absorb where MediaPipe puts a pinching hand's joints. A person whose grasp differs can fit
  * their own from a short recording with known gripper poses, or use PINCH_OFFSETS.
  */
 export const DEFAULT_HAND_OFFSETS: Record<HandSide, HandOffset> = {
-  left: { anchor: 'palm', position: [0.0594, 0.0287, 0.0494], quaternion: quatNormalize([0.6635, -0.0693, 0.4016, -0.6274]) },
-  right: { anchor: 'palm', position: [0.0599, 0.0274, -0.0489], quaternion: quatNormalize([0.6088, -0.4194, 0.0875, -0.6677]) },
+  left: { anchor: 'palm', position: [0.0601, 0.0275, 0.0496], quaternion: quatNormalize([0.6609, -0.0720, 0.4006, -0.6305]) },
+  right: { anchor: 'palm', position: [0.0585, 0.0302, -0.0481], quaternion: quatNormalize([0.6059, -0.4155, 0.0799, -0.6737]) },
 };
 
 /** The synthetic videos (`yoto synth --task T --seed S`) DEFAULT_HAND_OFFSETS were fitted on. */
