@@ -114,20 +114,21 @@ const viewOf = (f: [Vec3, Vec3, Vec3], R: Mat3): Vec3 => {
 };
 
 /**
- * Landmarks moved by their offsets (points without a frame are left as they are). A table with a
- * `camera` part needs the rotation of the camera the landmarks were seen from (world ← camera).
+ * Landmarks moved by their offsets (points without a frame are left as they are). A table with
+ * `camera` or `view` parts needs the rotation of the camera the landmarks were seen from
+ * (world ← camera).
  */
 export function applyLandmarkOffsets(world: readonly (Vec3 | null)[], table: LandmarkOffsets, hand: Handedness, worldFromCamera?: Mat3): (Vec3 | null)[] {
+  if ((table.camera || table.view) && !worldFromCamera) throw new Error('applyLandmarkOffsets: this table has camera-dependent parts; pass worldFromCamera');
   const frames = landmarkFrames(world, hand);
   const spread = handSpread(world);
   const ds = table.slopes && Number.isFinite(spread) ? spread - (table.spreadCentre ?? 0) : 0;
-  const R = table.camera ? worldFromCamera : undefined;
   return world.map((p, k) => {
     const f = frames[k];
     if (!p || !f) return p;
     const b = table.slopes?.[k] ?? [0, 0, 0];
     const o = [0, 1, 2].map((c) => table.offsets[k][c] + b[c] * ds);
-    const cam = R && table.camera ? mat3MulVec(R, table.camera[k]) : [0, 0, 0];
+    const cam = table.camera && worldFromCamera ? mat3MulVec(worldFromCamera, table.camera[k]) : [0, 0, 0];
     if (table.view && worldFromCamera) {
       const v = viewOf(f, worldFromCamera);
       for (let j = 0; j < 3; j++) for (let i = 0; i < 3; i++) o[i] += table.view[k][j * 3 + i] * v[j];
