@@ -60,7 +60,10 @@ export default async function (): Promise<void> {
       ['lite, 1 page, fetch', { model: 'lite', layout: 'page' }, false],
       ['lite, 2 pages, base64', { model: 'lite', transfer: 'base64' }, false],
     ];
-    for (const [name, opts, twin, ahead] of configs) {
+    // YOTO_BENCH_HANDS=substring runs only the configs whose name contains it (e.g. '2 hands').
+    const pick = process.env.YOTO_BENCH_HANDS;
+    const splits: string[] = [];
+    for (const [name, opts, twin, ahead] of configs.filter(([n]) => !pick || n.includes(pick))) {
       t0 = performance.now();
       const lm = await HandLandmarker.open(['left', 'right'], opts);
       const openS = (performance.now() - t0) / 1000;
@@ -81,12 +84,20 @@ export default async function (): Promise<void> {
           found += r.left.hands.length + r.right.hands.length;
         }
         const rate = timed / ((performance.now() - start) / 1000);
-        const cpu = Object.values(cpuDelta(cpu0, processTreeCpu())).reduce((a, b) => a + b, 0) / timed;
+        const byKind = cpuDelta(cpu0, processTreeCpu());
+        const cpu = Object.values(byKind).reduce((a, b) => a + b, 0) / timed;
+        splits.push(`  ${name}: ${Object.entries(byKind)
+          .filter(([, s]) => s > 0)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, s]) => `${k} ${((s * 1000) / timed).toFixed(0)}`)
+          .join(', ')}`);
         console.log(`${name.padEnd(31)} ${openS.toFixed(1).padStart(6)}  ${rate.toFixed(2).padStart(7)}  ${median(ms).toFixed(0).padStart(14)}  ${`${found}/${(twin ? 4 : 2) * timed}`.padStart(11)}  ${(cpu * 1000).toFixed(0).padStart(11)}  ${(2 / cpu).toFixed(1).padStart(6)}`);
       } finally {
         await lm.close();
       }
     }
+    console.log('CPU ms per pair by process kind:');
+    for (const line of splits) console.log(line);
     console.log(`(${pairs} pairs per run, first ${WARMUP} not timed; detect = time inside detectForVideo per view; hands found = hands over hands shown;`);
     console.log(' the idle-core rate is 2 / CPU-seconds per pair, an upper bound that assumes the two views keep both cores busy)');
   } finally {
