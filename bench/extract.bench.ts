@@ -23,14 +23,13 @@ import { readJsonFile } from '../core/read.ts';
 import { Rng } from '../core/rng.ts';
 import { TASKS, runEpisode, sampleScene, World } from '../sim/index.ts';
 import { synthesize, TruthSchema } from '../sim/synth/index.ts';
-import { trackHands } from '../perception/hands/track-hands.ts';
+import { handsFile, trackHands } from '../perception/hands/track-hands.ts';
 import { buildHandTracks, type BuildTracksOptions, type StereoDetections } from '../perception/hands/build-tracks.ts';
 import { defaultLandmarkOffsets } from '../perception/hands/landmark-offsets.ts';
 import { StereoCamera } from '../perception/stereo-camera.ts';
 import { readCalibration } from '../perception/calibration/read-calibration.ts';
 import { programFromHands } from '../perception/program/program-from-hands.ts';
 import { DEFAULT_HAND_OFFSETS_FITTED_ON } from '../perception/program/gripper-pose.ts';
-import { HANDS_VERSION, type Hands } from '../core/hands.ts';
 import { readDetections } from '../perception/hands/detections-file.ts';
 import type { StereoCalibration } from '../perception/stereo-camera.ts';
 import { scoreExtraction, type TrueGripperChange } from '../perception/program/evaluate-extraction.ts';
@@ -43,10 +42,7 @@ const q = (xs: number[], p: number) => {
 /** trackHands' result, rebuilt from stored detections with the shipped geometry (no MediaPipe). */
 function rebuildFromDetections(calib: StereoCalibration, detections: StereoDetections[]) {
   const tracks = buildHandTracks(new StereoCamera(calib), detections, { offsets: defaultLandmarkOffsets() });
-  const times = detections.map((d) => d.t);
-  const fps = (times.length - 1) / Math.max(1e-9, times.at(-1)! - times[0]);
-  const hands: Hands = { version: HANDS_VERSION, frame: 'world', fps, frames: tracks.frames, gaps: tracks.gaps };
-  return { hands, detections, stats: null };
+  return { hands: handsFile(detections, tracks, 30), detections, stats: null };
 }
 
 export default async function bench(): Promise<void> {

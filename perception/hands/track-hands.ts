@@ -15,7 +15,7 @@ import { HandLandmarker, type HandObservation } from '../mediapipe/hand-landmark
 import { detectStereoHands } from '../mediapipe/stereo-hands.ts';
 import { VideoEncoder } from '../../core/video-encoder.ts';
 import type { Detection } from './assign-hands.ts';
-import { buildHandTracks, type BuildTracksOptions, type StereoDetections } from './build-tracks.ts';
+import { buildHandTracks, type BuildTracksOptions, type HandTracks, type StereoDetections } from './build-tracks.ts';
 import { defaultLandmarkOffsets, type LandmarkOffsets } from './landmark-offsets.ts';
 import { drawHand, sideBySide } from './draw-landmarks.ts';
 import { writeDetections } from './detections-file.ts';
@@ -65,6 +65,13 @@ const toDetection = (h: HandObservation): Detection => ({
   shape: h.world ? h.world.map((p) => [...p] as Vec3) : null,
 });
 
+/** hands.json's content from the detections and the tracks built on them. */
+export function handsFile(detections: readonly StereoDetections[], tracks: Pick<HandTracks, 'frames' | 'gaps'>, fallbackFps: number, source?: Hands['source']): Hands {
+  const times = detections.map((d) => d.t);
+  const fps = (times.length - 1) / Math.max(1e-9, times.at(-1)! - times[0]) || fallbackFps;
+  return { version: HANDS_VERSION, frame: 'world', fps, frames: tracks.frames, gaps: tracks.gaps, ...(source ? { source } : {}) };
+}
+
 export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult> {
   const t0 = performance.now();
   const stereo = new StereoCamera(o.calib);
@@ -85,12 +92,11 @@ export async function trackHands(o: TrackHandsOptions): Promise<TrackHandsResult
   if (detections.length === 0) throw new YotoError('no frames could be decoded', 'video');
   const times = detections.map((d) => d.t);
   const tracks = buildHandTracks(stereo, detections, { maxGapFrames: o.maxGapFrames, fusion: o.fusion, offsets: o.offsets === undefined ? defaultLandmarkOffsets() : o.offsets });
-  const { assigned, found, frames, gaps } = tracks;
+  const { assigned, found, gaps } = tracks;
   if (found.left + found.right === 0)
     throw new YotoError(`no hand found in both views in frames 0–${times.length - 1} (${times[0].toFixed(2)}–${times.at(-1)!.toFixed(2)} s)`, 'video');
   for (const g of gaps) warnings.push(`${g.hand} hand missing in frames ${g.from}–${g.to} (${times[g.from].toFixed(2)}–${times[g.to].toFixed(2)} s)`);
-  const fps = (times.length - 1) / Math.max(1e-9, times.at(-1)! - times[0]) || source.left.fps;
-  const hands: Hands = { version: HANDS_VERSION, frame: 'world', fps, frames, gaps, source: 'sbs' in o.input ? { sbs: o.input.sbs } : { left: o.input.left, right: o.input.right } };
+  const hands = handsFile(detections, tracks, source.left.fps, 'sbs' in o.input ? { sbs: o.input.sbs } : { left: o.input.left, right: o.input.right });
   const files: TrackHandsResult['files'] = { hands: join(o.outDir, 'hands.json') };
   writeJsonAtomic(files.hands, hands);
   if (o.saveDetections) {
