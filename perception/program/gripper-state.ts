@@ -117,7 +117,24 @@ export function detectApertureChanges(
     }
     i = Math.max(end, i + 1);
   }
-  return [...changes.map((c) => refineStart(a, c)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start);
+  return dropRecoveredDips([...changes.map((c) => refineStart(a, c)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start));
+}
+
+/**
+ * A close whose aperture creeps back to where it started, with no opening fast enough to count,
+ * before the hand closes again, was not a grip change: a hand turning in front of the cameras
+ * reads narrower for a moment (the fingers foreshortened). Held objects do not give the fingers
+ * back their opening, so only the later close stands. Tolerance: a quarter of the dip.
+ */
+export function dropRecoveredDips(changes: readonly ApertureChange[]): ApertureChange[] {
+  const out: ApertureChange[] = [];
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i];
+    const next = changes[i + 1];
+    if (c.kind === 'close' && !c.hidden && next?.kind === 'close' && !next.hidden && next.from >= c.from - 0.25 * (c.from - c.to) && next.to < c.to) continue;
+    out.push(c);
+  }
+  return out;
 }
 
 /** Median (upper middle) of the finite values: a level read through tracking dropouts. */

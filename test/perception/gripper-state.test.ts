@@ -29,6 +29,22 @@ describe('gripper state from the aperture', () => {
     expect(detectApertureChanges(g, () => Infinity)).toEqual([]);
   });
 
+  it('a close that creeps back to where it started, before a deeper one, was not a grasp', () => {
+    // 9 cm, foreshortened to 6.5 cm for a moment, slowly (and unsteadily: no single opening) back
+    // to 9 cm, then the real close to 3 cm.
+    const wobble = (x: number[]) => x.map((v, i) => v + 0.003 * Math.sin(i * 0.9));
+    const a = [...level(20, 0.09), ...ramp(6, 0.09, 0.065), ...wobble(ramp(40, 0.065, 0.09)), ...level(10, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03)];
+    const c = detectApertureChanges(a, () => Infinity);
+    expect(c.map((x) => x.kind)).toEqual(['close']);
+    expect(c[0].start).toBeGreaterThanOrEqual(70);
+    expect(c[0].to).toBeLessThan(0.035);
+    // A hold whose reading wanders but stays low keeps its grasp: the later squeeze is not a new one.
+    const held = [...level(20, 0.09), ...ramp(4, 0.09, 0.04), ...ramp(40, 0.04, 0.05), ...ramp(4, 0.05, 0.03), ...level(20, 0.03)];
+    const h = detectApertureChanges(held, () => Infinity);
+    expect(h[0]).toEqual(expect.objectContaining({ kind: 'close' }));
+    expect(h[0].start).toBeLessThan(25);
+  });
+
   it('a holding hand releases only when it opens most of the way to its widest', () => {
     // Lowest 2 cm since the grasp, widest 9 cm: 65% of the way is 6.55 cm.
     expect(opensToRelease(0.045, 0.02, 0.09)).toBe(false);
