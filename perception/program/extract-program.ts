@@ -134,7 +134,8 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
       c.grasp = closedShut || (nearest !== undefined && nearest.d <= gopt.objectDistance && c.to <= gopt.graspFraction * widest[h]);
       if (c.grasp) {
         const object = nearest && nearest.d <= 0.08 ? nearest.name : undefined;
-        const frame = settleGrasp(c.start, rests[h], fps, gopt);
+        const poseAt = base[h].poses;
+        const frame = settleGrasp(c.start, rests[h], fps, gopt, (f, r) => (poseAt[f] && poseAt[r] ? dist(poseAt[f]!.position, poseAt[r]!.position) : Infinity));
         if (frame > c.start) c.start = frame; // the change is commanded where the hand settled
         c.end = Math.max(c.end, frame);
         const measured = base[h].poses[frame] ?? pose;

@@ -27,13 +27,15 @@ export interface GripperStateOptions {
   chainTime: number;
   /** Grasps happen at rest: one that starts while the hand still moves is moved to where it comes to rest, if within this time (s). */
   settleTime: number;
+  /** …unless it is already this close (m) to where it comes to rest. */
+  settleDistance: number;
   /** Largest shift (m) along the closing axis that centres a grasped object between the fingers (0 = never). */
   maxCentring: number;
   /** Largest turn (rad) that makes a grasp of a box face-on (see faceAlignedOrientation; 0 = never). */
   maxAlignment: number;
 }
 
-export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02, graspFraction: 0.75, releaseFraction: 0.65, chainTime: 1, settleTime: 1, maxCentring: 0.025, maxAlignment: (20 * Math.PI) / 180 };
+export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02, graspFraction: 0.75, releaseFraction: 0.65, chainTime: 1, settleTime: 1, settleDistance: 0.02, maxCentring: 0.025, maxAlignment: (20 * Math.PI) / 180 };
 
 export interface ApertureChange {
   kind: 'close' | 'open';
@@ -170,14 +172,23 @@ export const opensToRelease = (level: number, lowest: number, widest: number, o:
 /**
  * The frame a grasp is commanded at, given the hand's rest intervals: a grasp that begins while
  * the hand still moves (fingertips hidden by the object as the hand closes in often read as an
- * early closing) goes to the start of the rest that follows within `settleTime`. Releases stay
- * where the opening starts: a hand may rest long before letting go (waiting for the other hand to
- * take over), and moving a release earlier would drop the object.
+ * early closing) goes to the start of the rest that follows within `settleTime`, unless the hand
+ * is already within `settleDistance` of where it comes to rest (`distanceToRest(frame, restStart)`):
+ * a hand finishing its approach closes as it settles, as a gripper would. Releases stay where the
+ * opening starts: a hand may rest long before letting go (waiting for the other hand to take
+ * over), and moving a release earlier would drop the object.
  */
-export function settleGrasp(frame: number, rests: readonly { start: number; end: number }[], fps: number, o: GripperStateOptions = DEFAULT_GRIPPER_STATE): number {
+export function settleGrasp(
+  frame: number,
+  rests: readonly { start: number; end: number }[],
+  fps: number,
+  o: GripperStateOptions = DEFAULT_GRIPPER_STATE,
+  distanceToRest: (frame: number, restStart: number) => number = () => Infinity,
+): number {
   if (rests.some((r) => r.start <= frame + 2 && r.end >= frame)) return frame;
   const next = rests.find((r) => r.start > frame && r.start <= frame + Math.round(o.settleTime * fps));
-  return next ? next.start : frame;
+  if (!next || distanceToRest(frame, next.start) <= o.settleDistance) return frame;
+  return next.start;
 }
 
 /**

@@ -57,6 +57,10 @@ describe('gripper state from the aperture', () => {
     expect(settleGrasp(40, rests, 30)).toBe(50); // moving at 40, at rest from 50
     expect(settleGrasp(60, rests, 30)).toBe(60); // already at rest
     expect(settleGrasp(10, rests, 30)).toBe(10); // the rest is more than settleTime away
+    // A hand within a centimetre of where it stops is finishing its approach: it closes there.
+    const near = (f: number, r: number) => Math.abs(r - f) * 0.001; // 1 mm per frame to go
+    expect(settleGrasp(40, rests, 30, DEFAULT_GRIPPER_STATE, near)).toBe(40);
+    expect(settleGrasp(20, rests, 30, DEFAULT_GRIPPER_STATE, near)).toBe(50); // still 3 cm away
   });
 
   it('the arrival at a rest is where the hand gets within tolerance of where it rests', () => {
