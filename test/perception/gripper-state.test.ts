@@ -16,6 +16,10 @@ describe('gripper state from the aperture', () => {
     // Through detectApertureChanges too, and no change where the levels either side agree.
     expect(detectApertureChanges(a, () => Infinity).map((c) => c.kind)).toEqual(['open']);
     expect(hiddenChanges([...level(30, 0.03), ...level(20, NaN), ...level(30, 0.035)])).toEqual([]);
+    // The hand's first frames back read as they did before it vanished (the tracker locking on
+    // again); the level after the gap is read once it has settled.
+    const back = [...level(30, 0.03), ...level(20, NaN), 0.03, 0.03, 0.03, 0.035, ...level(30, 0.08)];
+    expect(hiddenChanges(back)).toEqual([expect.objectContaining({ kind: 'open', start: 29, hidden: true })]);
   });
 
   it('a dip and rise within the dwell time counts by its net change', () => {
