@@ -6,8 +6,9 @@
  * triangulation has the least reprojection error); then each 3-D hand is given the identity of
  * the track it continues (nearest to where each hand last was, if seen recently), or, with no
  * recent track, by side: the person's left hand is the one further along world +y (the left
- * arm's side of the table). When one hand is still tracked and the other comes back, the tracked
- * one keeps its identity even where it has crossed to the other side. The model's labels are used only as a last resort, corrected for
+ * arm's side of the table). When one hand continues its track and the other does not (it comes
+ * back after a while, or its estimate jumps), the tracked one keeps its identity even where it
+ * has crossed to the other side. The model's labels are used only as a last resort, corrected for
  * mirroring by a vote over the frames where geometry decided.
  */
 import type { Vec3 } from '../../core/geometry.ts';
@@ -97,13 +98,18 @@ export function assignIdentities(frames: readonly StereoHand[][], o: AssignOptio
       const keep = cost('left', a) + cost('right', b);
       const swap = cost('left', b) + cost('right', a);
       if (Number.isFinite(Math.min(keep, swap)) && Math.min(keep, swap) < 2 * o.maxJump) res = keep <= swap ? { left: a, right: b, by: 'track' } : { left: b, right: a, by: 'track' };
-      else if (recent('left') !== recent('right') && Math.min(cost(recent('left') ? 'left' : 'right', a), cost(recent('left') ? 'left' : 'right', b)) < o.maxJump) {
-        // One hand is back after a while away: the hand still being tracked keeps its identity,
-        // whichever side of the table it has crossed to, and the newcomer is the other hand.
-        const h: HandSide = recent('left') ? 'left' : 'right';
-        const [mine, other] = cost(h, a) <= cost(h, b) ? [a, b] : [b, a];
-        res = h === 'left' ? { left: mine, right: other, by: 'track' } : { left: other, right: mine, by: 'track' };
-      } else res = a.world[0][1] >= b.world[0][1] ? { left: a, right: b, by: 'side' } : { left: b, right: a, by: 'side' };
+      else {
+        // One hand continues its track and the other does not (it is back after a while away, or
+        // its estimate jumped): the hand still being tracked keeps its identity, whichever side of
+        // the table it has crossed to, and the other is the other hand.
+        const links = (['left', 'right'] as const).flatMap((h) => [a, b].map((s) => ({ h, s, c: cost(h, s) }))).sort((x, y) => x.c - y.c);
+        const best = links[0];
+        if (best.c < o.maxJump) {
+          const other = best.s === a ? b : a;
+          res = best.h === 'left' ? { left: best.s, right: other, by: 'track' } : { left: other, right: best.s, by: 'track' };
+        }
+      }
+      if (res.by === 'none') res = a.world[0][1] >= b.world[0][1] ? { left: a, right: b, by: 'side' } : { left: b, right: a, by: 'side' };
     } else if (hands.length === 1) {
       const s = hands[0];
       const cl = cost('left', s);

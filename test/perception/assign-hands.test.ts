@@ -62,4 +62,21 @@ describe('hand identity across views and time', () => {
       if (f < 5 || f >= 30) expect(a.left?.left.score, `frame ${f}`).toBe(0.91);
     });
   });
+
+  it('nor when the returning hand was first placed far from where it is (both tracks recent)', () => {
+    // As above, but the left hand's first frames back are misplaced 35 cm away (a bad pairing):
+    // when it is then seen where it is, neither assignment continues both tracks.
+    const right = (f: number): Vec3 => [0, -0.2 + 0.02 * f, 0.1];
+    const left = (f: number): Vec3 => (f < 30 ? [-0.5, 0.3, 0.1] : [-0.2, 0.1, 0.1]);
+    const d = (w: Vec3, id: number, view: number): Detection => ({ landmarks: Array.from({ length: 21 }, () => [w[0] * 1000 + view * 40, w[1] * 1000] as [number, number]), label: 'Left', score: id });
+    const frames = Array.from({ length: 40 }, (_, f) => {
+      const views = [0, 1].map((v) => [d(right(f), 0.92, v), ...(f < 5 || f >= 28 ? [d(left(f), 0.91, v)] : [])]);
+      return pairViews(views[0], views[1], tri);
+    });
+    const assigned = assignIdentities(frames);
+    assigned.forEach((a, f) => {
+      expect(a.right?.left.score, `frame ${f}`).toBe(0.92);
+      if (f < 5 || f >= 28) expect(a.left?.left.score, `frame ${f}`).toBe(0.91);
+    });
+  });
 });
