@@ -112,9 +112,20 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
     return objectPose.get(name)!;
   };
   const events: Record<HandSide, HandAnalysis['events']> = { left: [], right: [] };
-  const all = HAND_SIDES.flatMap((h) => base[h].changes.map((c) => ({ h, c }))).sort((a, b) => a.c.end - b.c.end);
   const widest = Object.fromEntries(HAND_SIDES.map((h) => [h, Math.max(...medianFilter(base[h].ap).filter(Number.isFinite))])) as Record<HandSide, number>;
   const rests = Object.fromEntries(HAND_SIDES.map((h) => [h, stopFrames(base[h].poses, fps, kopt).map((r) => ({ ...r, start: arrivalFrame(base[h].poses, r) }))])) as Record<HandSide, { start: number; end: number }[]>;
+  // A hand that shaped its grip on the way and comes to rest on an object may close too little for
+  // the aperture to show (the fingers hidden by what they hold): each rest with no close of its
+  // own is a candidate grasp, decided like a close (near an object, not open) below.
+  const restCloses = HAND_SIDES.flatMap((h) => {
+    const a = medianFilter(base[h].ap);
+    const settle = Math.round(gopt.settleTime * fps);
+    return rests[h]
+      .filter((r) => Number.isFinite(a[r.start]) && !base[h].changes.some((c) => c.kind === 'close' && c.start >= r.start - settle && c.start <= r.end))
+      .map((r) => ({ h, c: { kind: 'close', start: r.start, end: r.start, from: a[r.start], to: a[r.start], grasp: false, atRest: true } satisfies ApertureChange }));
+  });
+  const all = [...HAND_SIDES.flatMap((h) => base[h].changes.map((c) => ({ h, c }))), ...restCloses].sort((a, b) => a.c.end - b.c.end);
+  const lastRelease: Record<HandSide, number> = { left: -Infinity, right: -Infinity };
   // While holding: the lowest aperture since the grasp, and the opening under way (consecutive openings).
   const grip = new Map<HandSide, { since: number; lowest: number; opening?: { start: number; end: number } }>();
   const chainFrames = Math.round(gopt.chainTime * fps);
@@ -123,6 +134,7 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
     // The hand may be partly hidden right at the change (another hand, the object): look nearby.
     let lm = hands.frames[c.end][h]?.world;
     for (let d = 1; !lm && d <= 8; d++) lm = hands.frames[c.end - d]?.[h]?.world ?? hands.frames[c.end + d]?.[h]?.world;
+    if (c.atRest && (held.get(h) || c.start - lastRelease[h] < fps)) continue; // holding, or resting on what it just let go
     if (c.kind === 'close' && !held.get(h)) {
       let nearest: { name: string; d: number } | undefined;
       if (lm)
@@ -131,7 +143,8 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
           if (!nearest || d < nearest.d) nearest = { name: s.name, d };
         }
       const closedShut = c.to <= gopt.closedFraction * widest[h];
-      c.grasp = closedShut || (nearest !== undefined && nearest.d <= gopt.objectDistance && c.to <= gopt.graspFraction * widest[h]);
+      c.grasp = (closedShut && !c.atRest) || (nearest !== undefined && nearest.d <= gopt.objectDistance && c.to <= gopt.graspFraction * widest[h]);
+      if (c.atRest && c.grasp) base[h].changes.push(c);
       if (c.grasp) {
         const object = nearest && nearest.d <= 0.08 ? nearest.name : undefined;
         const poseAt = base[h].poses;
@@ -173,10 +186,13 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
       }
       const opening = Math.round(Math.min(1, Math.max(0, c.to / widest[h])) * 100) / 100;
       events[h].push({ kind: 'release', frame, object: hold.object || undefined, opening });
+      lastRelease[h] = frame;
       held.set(h, undefined);
       grip.delete(h);
     }
   }
+
+  for (const h of HAND_SIDES) base[h].changes.sort((x, y) => x.start - y.start); // grasps found at rest joined them
 
   const analyses = Object.fromEntries(
     HAND_SIDES.map((h) => {

@@ -49,6 +49,8 @@ export interface ApertureChange {
   grasp: boolean;
   /** The hand was not seen while it changed: the levels either side of a tracking gap differ. */
   hidden?: boolean;
+  /** No change was seen: a hand coming to rest, a candidate grasp with its fingers already shaped. */
+  atRest?: boolean;
 }
 
 /** Centred moving median: removes single-frame landmark glitches without delaying edges. */

@@ -149,4 +149,27 @@ describe('program extraction from made-up hand tracks', () => {
     expect(score.missedEvents + score.extraEvents).toBe(0);
     expect(replay.success).toBe(true);
   }, 180_000);
+
+  it('a hand that shaped its grip on the way and barely closes on the bar: the grasp is found where it comes to rest', async () => {
+    const task = getTask('lift-bar');
+    // From 40 frames before the grasp the left hand's thumb and index read 4 cm apart, whatever the
+    // gripper does (fingers pre-shaped, then hidden by the bar): no close is seen at the grasp.
+    const shaped = (hands: Hands, from: number) =>
+      hands.frames.forEach((f, i) => {
+        const w = f.left?.world;
+        if (!w || i < from) return;
+        const mid = scale(add(w[4], w[8]), 0.5);
+        const half = scale(sub(w[8], w[4]), 0.02 / Math.max(1e-6, Math.hypot(...sub(w[8], w[4]))));
+        w[4] = sub(mid, half);
+        w[8] = add(mid, half);
+      });
+    const scene = sampleScene(task, 2);
+    const truth = await tracksFromProgram(task, scene, task.scripted(scene));
+    const grasp = truth.gripperChanges.left[0].frame;
+    const { ex, score, replay } = await roundTrip(task, 2, undefined, {}, {}, (h) => shaped(h, grasp - 40));
+    expect(ex.hands.left.events.map((e) => e.kind)).toEqual(['grasp']);
+    expect(score.missedEvents + score.extraEvents).toBe(0);
+    expect(Math.max(...score.eventFrameErrors)).toBeLessThanOrEqual(3);
+    expect(replay.success).toBe(true);
+  }, 180_000);
 });
