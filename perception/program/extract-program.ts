@@ -177,8 +177,10 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
       const g = grip.get(h)!;
       if (!g.opening || c.start - g.opening.end > chainFrames) g.opening = { start: c.start, end: c.end };
       else g.opening.end = c.end;
-      if (!opensToRelease(c.to, g.lowest, widest[h], gopt)) continue;
       const hold = held.get(h)!;
+      // Once the other hand has taken hold of the object (a handover), any clear opening lets go.
+      const handedOver = hold.object !== '' && HAND_SIDES.some((o2) => o2 !== h && held.get(o2)?.object === hold.object);
+      if (handedOver ? c.to - Math.min(g.lowest, c.from) < gopt.minChange : !opensToRelease(c.to, g.lowest, widest[h], gopt)) continue;
       const frame = Math.max(g.opening.start, g.since + gopt.minDwell);
       if (hold.object) {
         const stillHeldByOther = HAND_SIDES.some((o2) => o2 !== h && held.get(o2)?.object === hold.object);

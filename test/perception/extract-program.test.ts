@@ -150,24 +150,45 @@ describe('program extraction from made-up hand tracks', () => {
     expect(replay.success).toBe(true);
   }, 180_000);
 
+  /** The left hand's thumb–index distance from frame `from` on: `ap(current)`, about the same pinch point. */
+  const setAperture = (hands: Hands, from: number, ap: (current: number, frame: number) => number) =>
+    hands.frames.forEach((f, i) => {
+      const w = f.left?.world;
+      if (!w || i < from) return;
+      const d = Math.hypot(...sub(w[8], w[4]));
+      const mid = scale(add(w[4], w[8]), 0.5);
+      const half = scale(sub(w[8], w[4]), ap(d, i) / 2 / Math.max(1e-6, d));
+      w[4] = sub(mid, half);
+      w[8] = add(mid, half);
+    });
+
   it('a hand that shaped its grip on the way and barely closes on the bar: the grasp is found where it comes to rest', async () => {
     const task = getTask('lift-bar');
     // From 40 frames before the grasp the left hand's thumb and index read 4 cm apart, whatever the
     // gripper does (fingers pre-shaped, then hidden by the bar): no close is seen at the grasp.
-    const shaped = (hands: Hands, from: number) =>
-      hands.frames.forEach((f, i) => {
-        const w = f.left?.world;
-        if (!w || i < from) return;
-        const mid = scale(add(w[4], w[8]), 0.5);
-        const half = scale(sub(w[8], w[4]), 0.02 / Math.max(1e-6, Math.hypot(...sub(w[8], w[4]))));
-        w[4] = sub(mid, half);
-        w[8] = add(mid, half);
-      });
+    const shaped = (hands: Hands, from: number) => setAperture(hands, from, () => 0.04);
     const scene = sampleScene(task, 2);
     const truth = await tracksFromProgram(task, scene, task.scripted(scene));
     const grasp = truth.gripperChanges.left[0].frame;
     const { ex, score, replay } = await roundTrip(task, 2, undefined, {}, {}, (h) => shaped(h, grasp - 40));
     expect(ex.hands.left.events.map((e) => e.kind)).toEqual(['grasp']);
+    expect(score.missedEvents + score.extraEvents).toBe(0);
+    expect(Math.max(...score.eventFrameErrors)).toBeLessThanOrEqual(3);
+    expect(replay.success).toBe(true);
+  }, 180_000);
+
+  it('in a handover, the giving hand lets go once the other holds the cube, even opening only partway', async () => {
+    const task = getTask('handover');
+    const scene = sampleScene(task, 3);
+    const truth = await tracksFromProgram(task, scene, task.scripted(scene));
+    const release = truth.gripperChanges.left.find((c) => c.value > 0 && c.frame > truth.gripperChanges.left[0].frame)!.frame;
+    // While holding, the left hand reads 4 cm (fingers hidden by the cube and the other hand), and
+    // it lets go opening to 6.5 cm only: well short of its widest, 9 cm.
+    const grasp = truth.gripperChanges.left[0].frame;
+    const { ex, score, replay } = await roundTrip(task, 3, undefined, {}, {}, (h) => {
+      setAperture(h, grasp + 3, (d, i) => Math.min(d, i < release ? 0.04 : 0.065));
+    });
+    expect(ex.hands.left.events.map((e) => e.kind)).toEqual(['grasp', 'release']);
     expect(score.missedEvents + score.extraEvents).toBe(0);
     expect(Math.max(...score.eventFrameErrors)).toBeLessThanOrEqual(3);
     expect(replay.success).toBe(true);
