@@ -33,6 +33,7 @@ import { DEFAULT_HAND_OFFSETS_FITTED_ON } from '../perception/program/gripper-po
 import { readDetections } from '../perception/hands/detections-file.ts';
 import type { StereoCalibration } from '../perception/stereo-camera.ts';
 import { scoreExtraction, type TrueGripperChange } from '../perception/program/evaluate-extraction.ts';
+import { addTrack, emptyAnatomy } from './error-anatomy.ts';
 
 const q = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -57,6 +58,8 @@ export default async function bench(): Promise<void> {
     ['shape fusion, no offsets', { offsets: null }],
   ];
   const variantJoint: number[][][] = variants.map(() => LANDMARKS.map(() => []));
+  const keyJoints = [0, 4, 8, 12, 16, 20];
+  const anatomy = keyJoints.map(() => emptyAnatomy());
   const offsets = defaultLandmarkOffsets();
   console.log(`landmark offsets: ${offsets ? offsets.description : 'none shipped'}`);
   let visibleBoth = 0;
@@ -117,6 +120,16 @@ export default async function bench(): Promise<void> {
             });
         }
       });
+      if (group === 'eval')
+        for (const side of HAND_SIDES)
+          keyJoints.forEach((k, j) => {
+            const errors = h.hands.frames.map((f, i) => {
+              const w = f[side]?.world;
+              const t = truth.frames[i]?.[side].world[k];
+              return w && t ? ([w[k][0] - t[0], w[k][1] - t[1], w[k][2] - t[2]] as [number, number, number]) : null;
+            });
+            addTrack(anatomy[j], errors, stereo.worldFromLeft.R);
+          });
       // Program extraction against the truth.
       // As `yoto program` does it (keyposes missed by millimetres snapped into reach).
       const job = await programFromHands({ hands: h.hands, task, scene, outDir: join(dir, 'program') });
@@ -166,7 +179,6 @@ export default async function bench(): Promise<void> {
     const col = (e: number[]) => `${String(e.length).padStart(5)}   ${(q(e, 0.5) * 1000).toFixed(1).padStart(8)}   ${(q(e, 0.95) * 1000).toFixed(1).padStart(6)}`;
     console.log(`${name.padEnd(18)} ${col(perJoint[k])}  ${col(perJointSeen[k])}`);
   });
-  const keyJoints = [0, 4, 8, 12, 16, 20];
   const summary = (pj: number[][]) => {
     const med = Math.max(...keyJoints.map((k) => q(pj[k], 0.5))) * 1000;
     const p95 = Math.max(...keyJoints.map((k) => q(pj[k], 0.95))) * 1000;
@@ -176,6 +188,13 @@ export default async function bench(): Promise<void> {
   console.log(`shipped, landmarks seen by both cameras: ${summary(perJointSeen)}`);
   variants.forEach(([name], v) => {
     if (variantJoint[v][0].length) console.log(`${name}: ${summary(variantJoint[v])}`);
+  });
+  console.log('\nwhere the shipped error lies (medians, mm): along the left camera\'s optical axis (depth) or across it; slow (its mean over ±0.25 s: a bias that follows the pose, beyond smoothing) or fast (the rest)');
+  console.log('landmark         total   depth  across    slow    fast');
+  keyJoints.forEach((k, j) => {
+    const a = anatomy[j];
+    const m = (x: number[]) => (q(x, 0.5) * 1000).toFixed(1).padStart(7);
+    console.log(`${LANDMARKS[k].padEnd(14)} ${m(a.total)} ${m(a.depth)} ${m(a.across)} ${m(a.slow)} ${m(a.fast)}`);
   });
   for (const [name, G] of Object.entries(groups)) {
     if (G.replays === 0) continue;
