@@ -66,6 +66,9 @@ export function medianFilter(x: readonly number[], half = 2): number[] {
  * transitions whose size exceeds `minChange`. `nearObject(frame)` returns the distance (m)
  * from the pinch point to the nearest object surface at that frame.
  */
+/** Longest change (frames) that a quick change back can cancel as a glitch. */
+const FLICKER = 3;
+
 export function detectApertureChanges(
   apertureSignal: readonly number[],
   nearObject: (frame: number) => number,
@@ -108,9 +111,9 @@ export function detectApertureChanges(
         prev.end = end;
         prev.to = a[end];
         prev.grasp = kind === 'close' && (a[end] <= o.closedFraction * widest || nearObject(end) <= o.objectDistance);
-      } else if (prev && i - prev.end < o.minDwell && prev.kind !== kind) {
+      } else if (prev && i - prev.end < o.minDwell && prev.kind !== kind && prev.end - prev.start <= FLICKER) {
         // Flicker back within the dwell time: only the net change counts (a glitch, or a real
-        // change that began with one).
+        // change that began with one). A change that took longer than a glitch is one of its own.
         changes.pop();
         const net = a[end] - prev.from;
         if (Math.abs(net) >= o.minChange) {
@@ -121,21 +124,30 @@ export function detectApertureChanges(
     }
     i = Math.max(end, i + 1);
   }
-  return dropRecoveredDips([...changes.map((c) => refineStart(a, c)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start));
+  return dropRecoveredDips([...changes.map((c) => refineStart(a, c)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start), o);
 }
 
 /**
- * A close whose aperture creeps back to where it started, with no opening fast enough to count,
- * before the hand closes again, was not a grip change: a hand turning in front of the cameras
- * reads narrower for a moment (the fingers foreshortened). Held objects do not give the fingers
- * back their opening, so only the later close stands. Tolerance: a quarter of the dip.
+ * A close whose aperture comes back to where it started (creeping back, or opening again) before
+ * a clearly deeper close, was not a grip change: a hand turning in front of the cameras reads
+ * narrower for a moment (the fingers foreshortened). Held objects do not give the fingers back
+ * their opening, so only the deeper close stands. Tolerance: a quarter of the dip; "deeper": by
+ * half of `minChange`, so a re-grasp (close, open, close to the same level) keeps all three.
  */
-export function dropRecoveredDips(changes: readonly ApertureChange[]): ApertureChange[] {
+export function dropRecoveredDips(changes: readonly ApertureChange[], o: GripperStateOptions = DEFAULT_GRIPPER_STATE): ApertureChange[] {
   const out: ApertureChange[] = [];
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i];
-    const next = changes[i + 1];
-    if (c.kind === 'close' && !c.hidden && next?.kind === 'close' && !next.hidden && next.from >= c.from - 0.25 * (c.from - c.to) && next.to < c.to) continue;
+    if (c.kind === 'close' && !c.hidden) {
+      const back = c.from - 0.25 * (c.from - c.to);
+      const deeper = (x?: ApertureChange) => x?.kind === 'close' && !x.hidden && x.from >= back && x.to < c.to - o.minChange / 2;
+      if (deeper(changes[i + 1])) continue;
+      const reopen = changes[i + 1];
+      if (reopen?.kind === 'open' && !reopen.hidden && reopen.to >= back && deeper(changes[i + 2])) {
+        i++; // the dip and the opening that undid it
+        continue;
+      }
+    }
     out.push(c);
   }
   return out;

@@ -42,6 +42,14 @@ describe('gripper state from the aperture', () => {
     expect(c.map((x) => x.kind)).toEqual(['close']);
     expect(c[0].start).toBeGreaterThanOrEqual(70);
     expect(c[0].to).toBeLessThan(0.035);
+    // The same dip undone by a quick opening (9 frames: longer than a glitch) just before the close.
+    const reopened = [...level(20, 0.09), ...ramp(6, 0.09, 0.065), ...level(20, 0.065), ...ramp(9, 0.065, 0.09), ...level(3, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03)];
+    const r = detectApertureChanges(reopened, () => Infinity);
+    expect(r.map((x) => x.kind)).toEqual(['close']);
+    expect(r[0].start).toBeGreaterThanOrEqual(55);
+    // A re-grasp (close, open, close to the same level) keeps all three.
+    const regrasp = [...level(20, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03), ...ramp(4, 0.03, 0.09), ...level(20, 0.09), ...ramp(4, 0.09, 0.031), ...level(20, 0.031)];
+    expect(detectApertureChanges(regrasp, () => Infinity).map((x) => x.kind)).toEqual(['close', 'open', 'close']);
     // A hold whose reading wanders but stays low keeps its grasp: the later squeeze is not a new one.
     const held = [...level(20, 0.09), ...ramp(4, 0.09, 0.04), ...ramp(40, 0.04, 0.05), ...ramp(4, 0.05, 0.03), ...level(20, 0.03)];
     const h = detectApertureChanges(held, () => Infinity);
