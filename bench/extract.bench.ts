@@ -5,7 +5,7 @@
  * against the true gripper commands, keypose distances to the scripted program, and a replay of
  * the extracted program at the video's placement.
  *
- *   npm run bench -- extract            (YOTO_BENCH_SEEDS=3 for more videos per task)
+ *   npm run bench -- extract            (YOTO_BENCH_SEEDS=3 for seeds 1–3, =5-6 or =1,4 for others)
  *
  * YOTO_BENCH_TRAIN=1 also runs seeds 101 and 102 of each task, the videos the palm → gripper
  * offsets were fitted and the extraction heuristics tuned on, reported separately as [train].
@@ -46,8 +46,18 @@ function rebuildFromDetections(calib: StereoCalibration, detections: StereoDetec
   return { hands: handsFile(detections, tracks, 30), detections, stats: null };
 }
 
+/** YOTO_BENCH_SEEDS: N (seeds 1…N), a range "5-6" or a list "1,3". */
+function benchSeeds(spec: string): number[] {
+  const range = /^(\d+)-(\d+)$/.exec(spec);
+  if (range) return Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i);
+  if (spec.includes(',')) return spec.split(',').map(Number);
+  const n = Number(spec);
+  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`YOTO_BENCH_SEEDS: expected N, A-B or a list, got '${spec}'`);
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
 export default async function bench(): Promise<void> {
-  const seeds = Number(process.env.YOTO_BENCH_SEEDS ?? 1);
+  const seeds = benchSeeds(process.env.YOTO_BENCH_SEEDS ?? '1');
   const perJoint: number[][] = LANDMARKS.map(() => []);
   // The same, only where the landmark is in sight of both cameras (truth.json's `visible`: not
   // behind the table, an object or a fixture); a point hidden from both can only be guessed.
@@ -73,7 +83,7 @@ export default async function bench(): Promise<void> {
   const reuse = process.env.YOTO_BENCH_REUSE_HANDS === '1';
   const jitter = Number(process.env.YOTO_BENCH_JITTER ?? 0);
   for (const task of Object.values(TASKS)) {
-    for (const seed of [...Array.from({ length: seeds }, (_, i) => i + 1), ...train]) {
+    for (const seed of [...seeds, ...train]) {
       const group = train.includes(seed) ? 'train' : 'eval';
       const G = groups[group];
       const dir = join('.cache', 'bench', `synth-${task.name}-${seed}`);
