@@ -172,8 +172,9 @@ export function hiddenChanges(a: readonly number[], o: GripperStateOptions = DEF
     while (e < a.length && !Number.isFinite(a[e])) e++;
     if (e >= a.length) break;
     const from = finiteMedian(a.slice(Math.max(0, g - 6), g));
-    // A hand coming back into view reads unsteadily while the tracker locks on again: skip its first frames.
-    const to = finiteMedian(a.slice(e + 3, e + 9));
+    // A hand coming back into view reads unsteadily while the tracker locks on again (and while
+    // it comes out from behind what hid it): skip its first frames, then take a longer look.
+    const to = finiteMedian(a.slice(e + 3, e + 15));
     if (Math.abs(to - from) >= o.minChange) out.push({ kind: to < from ? 'close' : 'open', start: g - 1, end: e, from, to, grasp: false, hidden: true });
     g = e;
   }
