@@ -182,10 +182,7 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
       const handedOver = hold.object !== '' && HAND_SIDES.some((o2) => o2 !== h && held.get(o2)?.object === hold.object);
       if (handedOver ? c.to - Math.min(g.lowest, c.from) < gopt.minChange : !opensToRelease(c.to, g.lowest, widest[h], gopt)) continue;
       const frame = Math.max(g.opening.start, g.since + gopt.minDwell);
-      if (hold.object) {
-        const stillHeldByOther = HAND_SIDES.some((o2) => o2 !== h && held.get(o2)?.object === hold.object);
-        if (!stillHeldByOther) objectPose.set(hold.object, carriedPose(hold.object, base[h].poses[frame] ? frame : c.end));
-      }
+      if (hold.object && !handedOver) objectPose.set(hold.object, carriedPose(hold.object, base[h].poses[frame] ? frame : c.end));
       const opening = Math.round(Math.min(1, Math.max(0, c.to / widest[h])) * 100) / 100;
       events[h].push({ kind: 'release', frame, object: hold.object || undefined, opening });
       lastRelease[h] = frame;
