@@ -143,15 +143,19 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
     const right = s.axis === 'right';
     const color = s.color ?? palette[i % palette.length];
     const xs = xsOf(s);
-    const pts: string[] = [];
+    // A missing value breaks the line: a gap in the data shows as a gap, not as a straight join.
+    const runs: string[][] = [[]];
     s.y.forEach((v, k) => {
-      if (!ok(v, right) || !Number.isFinite(xs[k])) return;
+      if (!Number.isFinite(v) || !Number.isFinite(xs[k])) {
+        if (runs[runs.length - 1].length) runs.push([]);
+        return;
+      }
+      if (!ok(v, right)) return; // not drawable on a log axis: skipped, not a gap
       const y = right ? py(v, r0, r1) : py(tf(v), l0, l1);
-      pts.push(`${px(xs[k]).toFixed(1)},${y.toFixed(1)}`);
+      runs[runs.length - 1].push(`${px(xs[k]).toFixed(1)},${y.toFixed(1)}`);
     });
-    if (pts.length === 0) return;
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6"${dash} points="${pts.join(' ')}"/>`);
+    for (const pts of runs) if (pts.length) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6"${dash} points="${pts.join(' ')}"/>`);
   });
   series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length];

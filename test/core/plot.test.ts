@@ -36,6 +36,12 @@ describe('lineChartSvg', () => {
     expect(logTicks(-1.1, -0.2).map((t) => Number((10 ** t).toPrecision(3)))).toEqual([0.1, 0.2, 0.5]);
   });
 
+  it('breaks the line where a value is missing', () => {
+    const svg = lineChartSvg([{ name: 'a', y: [1, 2, NaN, NaN, 3, 4, 5] }]);
+    const runs = [...svg.matchAll(/<polyline[^>]*points="([^"]+)"/g)].map((m) => m[1].split(' ').length);
+    expect(runs).toEqual([2, 3]);
+  });
+
   it('drops non-positive values on a log axis instead of failing', () => {
     const svg = lineChartSvg([{ name: 'l', y: [1, 0, -1, 0.1] }], { logY: true });
     const pts = /points="([^"]+)"/.exec(svg)![1].split(' ');
