@@ -170,6 +170,8 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
       }
     } else if (c.kind === 'close') {
       c.grasp = false; // already holding: a firmer squeeze (or the tracker losing a fingertip), not a new grasp
+      // A close in the first frames after the hand was lost is the tracker locking on again, not a squeeze.
+      if ([1, 2, 3, 4].some((k) => c.start - k >= 0 && !Number.isFinite(base[h].ap[c.start - k]))) continue;
       const g = grip.get(h)!;
       g.lowest = Math.min(g.lowest, c.to);
       g.opening = undefined;
