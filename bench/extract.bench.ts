@@ -49,11 +49,14 @@ function rebuildFromDetections(calib: StereoCalibration, detections: StereoDetec
 /** YOTO_BENCH_SEEDS: N (seeds 1…N), a range "5-6" or a list "1,3". */
 function benchSeeds(spec: string): number[] {
   const range = /^(\d+)-(\d+)$/.exec(spec);
-  if (range) return Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i);
-  if (spec.includes(',')) return spec.split(',').map(Number);
   const n = Number(spec);
-  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`YOTO_BENCH_SEEDS: expected N, A-B or a list, got '${spec}'`);
-  return Array.from({ length: n }, (_, i) => i + 1);
+  const seeds = range
+    ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => Number(range[1]) + i)
+    : spec.includes(',')
+      ? spec.split(',').map(Number)
+      : Array.from({ length: Number.isInteger(n) ? n : 0 }, (_, i) => i + 1);
+  if (seeds.length === 0 || !seeds.every((x) => Number.isInteger(x) && x >= 1)) throw new Error(`YOTO_BENCH_SEEDS: expected N, A-B (A ≤ B) or a list of seeds ≥ 1, got '${spec}'`);
+  return seeds;
 }
 
 export default async function bench(): Promise<void> {

@@ -32,6 +32,7 @@ const o = new Command()
   .parse()
   .opts<{ task: string; seed: string; hand: HandSide; out: string }>();
 
+if (o.hand !== 'left' && o.hand !== 'right') throw new Error(`--hand: left or right, got '${o.hand}'`);
 const task = TASKS[o.task as keyof typeof TASKS];
 if (!task) throw new Error(`unknown task ${o.task}`);
 const dir = join('.cache', 'bench', `synth-${o.task}-${o.seed}`);
@@ -50,8 +51,8 @@ const a = ex.hands[o.hand];
 const trueAperture = truth.frames.map((f) => dist(f[o.hand].world[LM.thumb_tip], f[o.hand].world[LM.index_tip]));
 const found = a.events.map((e) => ({ x: t[e.frame], frame: e.frame, kind: e.kind }));
 const real = truth.frames.flatMap((f, i): { frame: number; kind: 'grasp' | 'release' }[] => {
-  const prev = truth.frames[i - 1]?.[o.hand].gripper_cmd ?? 1;
   const now = f[o.hand].gripper_cmd;
+  const prev = truth.frames[i - 1]?.[o.hand].gripper_cmd ?? now;
   return prev > 0 && now === 0 ? [{ frame: i, kind: 'grasp' }] : prev === 0 && now > 0 ? [{ frame: i, kind: 'release' }] : [];
 });
 // One marker where the found event is within a frame of the true one, else one each.

@@ -155,7 +155,13 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
       runs[runs.length - 1].push(`${px(xs[k]).toFixed(1)},${y.toFixed(1)}`);
     });
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
-    for (const pts of runs) if (pts.length) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6"${dash} points="${pts.join(' ')}"/>`);
+    for (const pts of runs) {
+      if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.6"${dash} points="${pts.join(' ')}"/>`);
+      else if (pts.length === 1) {
+        const [cx, cy] = pts[0].split(',');
+        parts.push(`<circle cx="${cx}" cy="${cy}" r="1.6" fill="${color}"/>`); // a lone sample between gaps
+      }
+    }
   });
   series.forEach((s, i) => {
     const color = s.color ?? palette[i % palette.length];

@@ -12,6 +12,7 @@ import { PROGRAM_VERSION, type ArmName, type Keypose, type Program } from '../..
 import { YotoError } from '../../core/errors.ts';
 import { aperture, apertureFromViews, gripperPose, palmLength, pinchPoint, DEFAULT_HAND_OFFSETS, type HandOffset } from './gripper-pose.ts';
 import { detectApertureChanges, medianFilter, opensToRelease, settleGrasp, DEFAULT_GRIPPER_STATE, type ApertureChange, type GripperStateOptions } from './gripper-state.ts';
+import { median } from '../../core/stats.ts';
 import { arrivalFrame, findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyframe, type KeyframeOptions } from './keyframes.ts';
 import { closingCentring, distanceToObject, faceAlignedOrientation, type ObjectShape } from './object-shapes.ts';
 import { smoothPoses } from './smooth-poses.ts';
@@ -121,8 +122,9 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
     const a = medianFilter(base[h].ap);
     const settle = Math.round(gopt.settleTime * fps);
     return rests[h]
-      .filter((r) => Number.isFinite(a[r.start]) && !base[h].changes.some((c) => c.kind === 'close' && c.start >= r.start - settle && c.start <= r.end))
-      .map((r) => ({ h, c: { kind: 'close', start: r.start, end: r.start, from: a[r.start], to: a[r.start], grasp: false, atRest: true } satisfies ApertureChange }));
+      .map((r) => ({ r, level: median(a.slice(r.start, Math.min(r.end, r.start + settle) + 1).filter(Number.isFinite)) }))
+      .filter(({ r, level }) => Number.isFinite(level) && !base[h].changes.some((c) => c.kind === 'close' && c.start >= r.start - settle && c.start <= r.end + settle))
+      .map(({ r, level }) => ({ h, c: { kind: 'close', start: r.start, end: r.start, from: level, to: level, grasp: false, atRest: true } satisfies ApertureChange }));
   });
   const all = [...HAND_SIDES.flatMap((h) => base[h].changes.map((c) => ({ h, c }))), ...restCloses].sort((a, b) => a.c.end - b.c.end);
   const lastRelease: Record<HandSide, number> = { left: -Infinity, right: -Infinity };
@@ -135,6 +137,10 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
     let lm = hands.frames[c.end][h]?.world;
     for (let d = 1; !lm && d <= 8; d++) lm = hands.frames[c.end - d]?.[h]?.world ?? hands.frames[c.end + d]?.[h]?.world;
     if (c.atRest && (held.get(h) || c.start - lastRelease[h] < fps)) continue; // holding, or resting on what it just let go
+    // A close in the first frames after the hand was lost is the tracker locking on again: not a
+    // squeeze of what it holds, nor a grasp right after it let go.
+    const lockingOn = c.kind === 'close' && !c.atRest && [1, 2, 3, 4].some((k) => c.start - k >= 0 && !Number.isFinite(base[h].ap[c.start - k]));
+    if (lockingOn && (held.get(h) || c.start - lastRelease[h] < fps)) continue;
     if (c.kind === 'close' && !held.get(h)) {
       let nearest: { name: string; d: number } | undefined;
       if (lm)
@@ -170,8 +176,6 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
       }
     } else if (c.kind === 'close') {
       c.grasp = false; // already holding: a firmer squeeze (or the tracker losing a fingertip), not a new grasp
-      // A close in the first frames after the hand was lost is the tracker locking on again, not a squeeze.
-      if ([1, 2, 3, 4].some((k) => c.start - k >= 0 && !Number.isFinite(base[h].ap[c.start - k]))) continue;
       const g = grip.get(h)!;
       g.lowest = Math.min(g.lowest, c.to);
       g.opening = undefined;
@@ -180,9 +184,9 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
       if (!g.opening || c.start - g.opening.end > chainFrames) g.opening = { start: c.start, end: c.end };
       else g.opening.end = c.end;
       const hold = held.get(h)!;
-      // Once the other hand has taken hold of the object (a handover), any clear opening lets go.
+      // Once the other hand has taken hold of the object (a handover), any opening (≥ minChange, as every change is) lets go.
       const handedOver = hold.object !== '' && HAND_SIDES.some((o2) => o2 !== h && held.get(o2)?.object === hold.object);
-      if (handedOver ? c.to - Math.min(g.lowest, c.from) < gopt.minChange : !opensToRelease(c.to, g.lowest, widest[h], gopt)) continue;
+      if (!handedOver && !opensToRelease(c.to, g.lowest, widest[h], gopt)) continue;
       const frame = Math.max(g.opening.start, g.since + gopt.minDwell);
       if (hold.object && !handedOver) objectPose.set(hold.object, carriedPose(hold.object, base[h].poses[frame] ? frame : c.end));
       const opening = Math.round(Math.min(1, Math.max(0, c.to / widest[h])) * 100) / 100;

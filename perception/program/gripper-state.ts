@@ -29,13 +29,15 @@ export interface GripperStateOptions {
   settleTime: number;
   /** …unless it is already this close (m) to where it comes to rest. */
   settleDistance: number;
+  /** A dip undone before a deeper close (see dropRecoveredDips) is dropped only if that close starts within this many frames of the dip's end. */
+  dipFrames: number;
   /** Largest shift (m) along the closing axis that centres a grasped object between the fingers (0 = never). */
   maxCentring: number;
   /** Largest turn (rad) that makes a grasp of a box face-on (see faceAlignedOrientation; 0 = never). */
   maxAlignment: number;
 }
 
-export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02, graspFraction: 0.75, releaseFraction: 0.65, chainTime: 1, settleTime: 1, settleDistance: 0.02, maxCentring: 0.025, maxAlignment: (20 * Math.PI) / 180 };
+export const DEFAULT_GRIPPER_STATE: GripperStateOptions = { minChange: 0.015, minDwell: 6, closedFraction: 0.3, objectDistance: 0.02, graspFraction: 0.75, releaseFraction: 0.65, chainTime: 1, settleTime: 1, settleDistance: 0.02, dipFrames: 45, maxCentring: 0.025, maxAlignment: (20 * Math.PI) / 180 };
 
 export interface ApertureChange {
   kind: 'close' | 'open';
@@ -66,7 +68,7 @@ export function medianFilter(x: readonly number[], half = 2): number[] {
  * transitions whose size exceeds `minChange`. `nearObject(frame)` returns the distance (m)
  * from the pinch point to the nearest object surface at that frame.
  */
-/** Longest change (frames) that a quick change back can cancel as a glitch. */
+/** Longest change (frames from its first to its last step) that a quick change back cancels as a glitch. */
 const FLICKER = 3;
 
 export function detectApertureChanges(
@@ -113,7 +115,7 @@ export function detectApertureChanges(
         prev.grasp = kind === 'close' && (a[end] <= o.closedFraction * widest || nearObject(end) <= o.objectDistance);
       } else if (prev && i - prev.end < o.minDwell && prev.kind !== kind && prev.end - prev.start <= FLICKER) {
         // Flicker back within the dwell time: only the net change counts (a glitch, or a real
-        // change that began with one). A change that took longer than a glitch is one of its own.
+        // change that began with one). A change that took longer than `FLICKER` frames is one of its own.
         changes.pop();
         const net = a[end] - prev.from;
         if (Math.abs(net) >= o.minChange) {
@@ -124,7 +126,7 @@ export function detectApertureChanges(
     }
     i = Math.max(end, i + 1);
   }
-  return dropRecoveredDips([...changes.map((c) => refineStart(a, c)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start), o);
+  return dropRecoveredDips([...changes.map((c, j) => refineStart(a, c, changes[j - 1]?.end ?? 0)), ...hiddenChanges(a, o)].sort((x, y) => x.start - y.start), o);
 }
 
 /**
@@ -132,7 +134,9 @@ export function detectApertureChanges(
  * a clearly deeper close, was not a grip change: a hand turning in front of the cameras reads
  * narrower for a moment (the fingers foreshortened). Held objects do not give the fingers back
  * their opening, so only the deeper close stands. Tolerance: a quarter of the dip; "deeper": by
- * half of `minChange`, so a re-grasp (close, open, close to the same level) keeps all three.
+ * half of `minChange`, so a re-grasp (close, open, close to the same level) keeps all three; and
+ * only a brief dip (the deeper close within `dipFrames` of it), so a held object let go of and
+ * another grasped later keep theirs.
  */
 export function dropRecoveredDips(changes: readonly ApertureChange[], o: GripperStateOptions = DEFAULT_GRIPPER_STATE): ApertureChange[] {
   const out: ApertureChange[] = [];
@@ -140,7 +144,7 @@ export function dropRecoveredDips(changes: readonly ApertureChange[], o: Gripper
     const c = changes[i];
     if (c.kind === 'close' && !c.hidden) {
       const back = c.from - 0.25 * (c.from - c.to);
-      const deeper = (x?: ApertureChange) => x?.kind === 'close' && !x.hidden && x.from >= back && x.to < c.to - o.minChange / 2;
+      const deeper = (x?: ApertureChange) => x?.kind === 'close' && !x.hidden && x.from >= back && x.to < c.to - o.minChange / 2 && x.start - c.end <= o.dipFrames;
       if (deeper(changes[i + 1])) continue;
       const reopen = changes[i + 1];
       if (reopen?.kind === 'open' && !reopen.hidden && reopen.to >= back && deeper(changes[i + 2])) {
@@ -174,7 +178,9 @@ export function hiddenChanges(a: readonly number[], o: GripperStateOptions = DEF
     const from = finiteMedian(a.slice(Math.max(0, g - 6), g));
     // A hand coming back into view reads unsteadily while the tracker locks on again (and while
     // it comes out from behind what hid it): skip its first frames, then take a longer look.
-    const to = finiteMedian(a.slice(e + 3, e + 15));
+    let k = e;
+    while (k < a.length && Number.isFinite(a[k])) k++; // the end of the hand's next visible run
+    const to = finiteMedian(k - e > 4 ? a.slice(e + 3, Math.min(e + 15, k)) : a.slice(e, k));
     if (Math.abs(to - from) >= o.minChange) out.push({ kind: to < from ? 'close' : 'open', start: g - 1, end: e, from, to, grasp: false, hidden: true });
     g = e;
   }
@@ -212,12 +218,12 @@ export function settleGrasp(
  * start moving is better read where the aperture has covered 15% of the way between the
  * plateaus on either side.
  */
-function refineStart(a: readonly number[], c: ApertureChange): ApertureChange {
+function refineStart(a: readonly number[], c: ApertureChange, notBefore = 0): ApertureChange {
   const pre = finiteMedian(a.slice(Math.max(0, c.start - 8), c.start + 1));
   const post = finiteMedian(a.slice(c.end, c.end + 9));
   if (!Number.isFinite(pre) || !Number.isFinite(post)) return c;
   const thr = pre + 0.15 * (post - pre);
-  for (let f = Math.max(0, c.start - 5); f <= c.end; f++) {
+  for (let f = Math.max(0, notBefore, c.start - 5); f <= c.end; f++) {
     if (c.kind === 'close' ? a[f] <= thr : a[f] >= thr) return { ...c, start: f };
   }
   return c;

@@ -16,6 +16,9 @@ describe('gripper state from the aperture', () => {
     // Through detectApertureChanges too, and no change where the levels either side agree.
     expect(detectApertureChanges(a, () => Infinity).map((c) => c.kind)).toEqual(['open']);
     expect(hiddenChanges([...level(30, 0.03), ...level(20, NaN), ...level(30, 0.035)])).toEqual([]);
+    // Seen for two frames between two gaps: one opening, read across both gaps, not two.
+    const twice = [...level(30, 0.03), ...level(10, NaN), 0.03, 0.03, ...level(10, NaN), ...level(30, 0.08)];
+    expect(detectApertureChanges(twice, () => Infinity).map((x) => x.kind)).toEqual(['open']);
     // The hand's first frames back read as they did before it vanished (the tracker locking on
     // again); the level after the gap is read once it has settled.
     // Coming out from behind what hid it, the fingers read low a little longer.
@@ -38,10 +41,10 @@ describe('gripper state from the aperture', () => {
     // 9 cm, foreshortened to 6.5 cm for a moment, slowly (and unsteadily: no single opening) back
     // to 9 cm, then the real close to 3 cm.
     const wobble = (x: number[]) => x.map((v, i) => v + 0.003 * Math.sin(i * 0.9));
-    const a = [...level(20, 0.09), ...ramp(6, 0.09, 0.065), ...wobble(ramp(40, 0.065, 0.09)), ...level(10, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03)];
+    const a = [...level(20, 0.09), ...ramp(6, 0.09, 0.065), ...wobble(ramp(32, 0.065, 0.09)), ...level(4, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03)];
     const c = detectApertureChanges(a, () => Infinity);
     expect(c.map((x) => x.kind)).toEqual(['close']);
-    expect(c[0].start).toBeGreaterThanOrEqual(70);
+    expect(c[0].start).toBeGreaterThanOrEqual(60);
     expect(c[0].to).toBeLessThan(0.035);
     // The same dip undone by a quick opening (9 frames: longer than a glitch) just before the close.
     const reopened = [...level(20, 0.09), ...ramp(6, 0.09, 0.065), ...level(20, 0.065), ...ramp(9, 0.065, 0.09), ...level(3, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03)];
@@ -51,6 +54,9 @@ describe('gripper state from the aperture', () => {
     // A re-grasp (close, open, close to the same level) keeps all three.
     const regrasp = [...level(20, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03), ...ramp(4, 0.03, 0.09), ...level(20, 0.09), ...ramp(4, 0.09, 0.031), ...level(20, 0.031)];
     expect(detectApertureChanges(regrasp, () => Infinity).map((x) => x.kind)).toEqual(['close', 'open', 'close']);
+    // A wide object let go of and a thin one grasped 2 s later: not a dip, all three stand.
+    const twoObjects = [...level(20, 0.09), ...ramp(4, 0.09, 0.06), ...level(60, 0.06), ...ramp(4, 0.06, 0.09), ...level(60, 0.09), ...ramp(4, 0.09, 0.03), ...level(20, 0.03)];
+    expect(detectApertureChanges(twoObjects, () => Infinity).map((x) => x.kind)).toEqual(['close', 'open', 'close']);
     // A hold whose reading wanders but stays low keeps its grasp: the later squeeze is not a new one.
     const held = [...level(20, 0.09), ...ramp(4, 0.09, 0.04), ...ramp(40, 0.04, 0.05), ...ramp(4, 0.05, 0.03), ...level(20, 0.03)];
     const h = detectApertureChanges(held, () => Infinity);
