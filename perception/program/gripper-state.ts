@@ -136,12 +136,19 @@ export function detectApertureChanges(
  * their opening, so only the deeper close stands. Tolerance: a quarter of the dip; "deeper": by
  * half of `minChange`, so a re-grasp (close, open, close to the same level) keeps all three; and
  * only a brief dip (the deeper close within `dipFrames` of it), so a held object let go of and
- * another grasped later keep theirs.
+ * another grasped later keep theirs. Brief excursions either way (see `briefExcursion`) go too.
  */
 export function dropRecoveredDips(changes: readonly ApertureChange[], o: GripperStateOptions = DEFAULT_GRIPPER_STATE): ApertureChange[] {
   const out: ApertureChange[] = [];
   for (let i = 0; i < changes.length; i++) {
     const c = changes[i];
+    // Right after a gap the excursion may be the very change the gap hid, read unsteadily as the
+    // tracker locks on: it stays (the hidden change's level is read over the same frames).
+    const afterGap = changes[i - 1]?.hidden && c.start - changes[i - 1].end < AFTER_GAP;
+    if (!afterGap && briefExcursion(c, changes[i + 1], o)) {
+      i++; // the excursion and its return
+      continue;
+    }
     if (c.kind === 'close' && !c.hidden) {
       const back = c.from - 0.25 * (c.from - c.to);
       const deeper = (x?: ApertureChange) => x?.kind === 'close' && !x.hidden && x.from >= back && x.to < c.to - o.minChange / 2 && x.start - c.end <= o.dipFrames;
@@ -156,6 +163,21 @@ export function dropRecoveredDips(changes: readonly ApertureChange[], o: Gripper
   }
   return out;
 }
+
+/**
+ * A change undone within the dwell time, each way no longer than the dwell time, back to within a
+ * quarter of where it started: a landmark glitch spread over a few frames (a fingertip mistaken
+ * for a knuckle, a tip sliding along the object's edge), not a grip. No hand grasps and lets go,
+ * or lets go and grasps again, within a fifth of a second.
+ */
+function briefExcursion(c: ApertureChange, back: ApertureChange | undefined, o: GripperStateOptions): boolean {
+  if (!back || c.hidden || back.hidden || back.kind === c.kind) return false;
+  const brief = c.end - c.start <= o.minDwell && back.end - back.start <= o.minDwell && back.start - c.end < o.minDwell;
+  return brief && Math.abs(back.to - c.from) <= 0.25 * Math.abs(c.from - c.to);
+}
+
+/** Frames after a tracking gap over which the level the gap left is read. */
+const AFTER_GAP = 15;
 
 /** Median (upper middle) of the finite values: a level read through tracking dropouts. */
 function finiteMedian(xs: readonly number[]): number {
@@ -180,7 +202,7 @@ export function hiddenChanges(a: readonly number[], o: GripperStateOptions = DEF
     // it comes out from behind what hid it): skip its first frames, then take a longer look.
     let k = e;
     while (k < a.length && Number.isFinite(a[k])) k++; // the end of the hand's next visible run
-    const to = finiteMedian(k - e > 4 ? a.slice(e + 3, Math.min(e + 15, k)) : a.slice(e, k));
+    const to = finiteMedian(k - e > 4 ? a.slice(e + 3, Math.min(e + AFTER_GAP, k)) : a.slice(e, k));
     if (Math.abs(to - from) >= o.minChange) out.push({ kind: to < from ? 'close' : 'open', start: g - 1, end: e, from, to, grasp: false, hidden: true });
     g = e;
   }

@@ -35,6 +35,18 @@ describe('gripper state from the aperture', () => {
     // A pure glitch (down and back to the same level) still vanishes.
     const g = [...level(30, 0.06), ...ramp(3, 0.06, 0.035), ...ramp(3, 0.035, 0.06), ...level(30, 0.06)];
     expect(detectApertureChanges(g, () => Infinity)).toEqual([]);
+    // Glitches spread over 5-frame ramps vanish too: a dip while open, a spike while holding.
+    const dip = [...level(30, 0.08), ...ramp(5, 0.08, 0.03), ...level(2, 0.03), ...ramp(5, 0.03, 0.079), ...level(30, 0.08)];
+    expect(detectApertureChanges(dip, () => 0)).toEqual([]);
+    const spike = [...level(30, 0.09), ...ramp(8, 0.09, 0.02), ...level(30, 0.02), ...ramp(5, 0.02, 0.07), ...level(3, 0.07), ...ramp(5, 0.07, 0.021), ...level(30, 0.021)];
+    expect(detectApertureChanges(spike, () => 0).map((x) => x.kind)).toEqual(['close']);
+    // A grip held for longer than the dwell time is real: close and open both stand.
+    const held = [...level(30, 0.08), ...ramp(5, 0.08, 0.03), ...level(12, 0.03), ...ramp(5, 0.03, 0.08), ...level(30, 0.08)];
+    expect(detectApertureChanges(held, () => 0).map((x) => x.kind)).toEqual(['close', 'open']);
+    // Right after a tracking gap a dip is the tracker locking on, and the opening out of it may be
+    // the clearest sight of the release the gap hid: both stay.
+    const relock = [...level(30, 0.03), ...level(20, NaN), ...level(3, 0.08), ...ramp(5, 0.08, 0.037), ...ramp(5, 0.037, 0.075), ...level(30, 0.075)];
+    expect(detectApertureChanges(relock, () => Infinity).map((x) => x.kind)).toEqual(['open', 'close', 'open']);
   });
 
   it('a close that creeps back to where it started, before a deeper one, was not a grasp', () => {
