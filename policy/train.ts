@@ -158,13 +158,14 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   let wall0 = 0;
   let losses: { step: number; loss: number }[] = [];
   const ckptDir = join(o.out, CKPT);
-  if (o.resume && existsSync(join(ckptDir, 'state.json'))) {
-    const st = readJsonFile(join(ckptDir, 'state.json'), CheckpointStateSchema);
-    if (st.fingerprint !== fingerprint) throw new YotoError('the checkpoint was made with other settings or data; resume with the same flags, or train into a new folder', ckptDir);
-    const saved = await loadModelFolder(join(ckptDir, 'model'));
+  const resumeFrom = o.resume ? resumableCheckpoint(ckptDir) : null;
+  if (resumeFrom) {
+    const st = readJsonFile(join(resumeFrom, 'state.json'), CheckpointStateSchema);
+    if (st.fingerprint !== fingerprint) throw new YotoError('the checkpoint was made with other settings or data; resume with the same flags, or train into a new folder', resumeFrom);
+    const saved = await loadModelFolder(join(resumeFrom, 'model'));
     model.setWeights(saved.getWeights());
     saved.dispose();
-    const tensors = loadTensors(join(ckptDir, 'state.bin'));
+    const tensors = loadTensors(join(resumeFrom, 'state.bin'));
     ema.setState(tensors);
     opt.setState(st.hesso as HessoStateMeta, tensors);
     tf.dispose(Object.values(tensors));
@@ -251,6 +252,15 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
     },
   };
   return { model: out, meta, losses, prunedGroupIds };
+}
+
+/**
+ * The complete checkpoint folder to resume from, or null. A crash between writeCheckpoint's two
+ * renames leaves only `<dir>.old`, which is complete: resume from it rather than from step 0.
+ */
+function resumableCheckpoint(dir: string): string | null {
+  for (const d of [dir, `${dir}.old`]) if (existsSync(join(d, 'state.json'))) return d;
+  return null;
 }
 
 async function writeCheckpoint(dir: string, model: tf.LayersModel, ema: Ema, opt: Hesso, st: z.infer<typeof CheckpointStateSchema>): Promise<void> {
