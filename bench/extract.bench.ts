@@ -17,7 +17,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { dist } from '../core/geometry.ts';
+import { dist, sub } from '../core/geometry.ts';
 import { LANDMARKS, HAND_SIDES } from '../core/hands.ts';
 import { readJsonFile } from '../core/read.ts';
 import { Rng } from '../core/rng.ts';
@@ -139,7 +139,7 @@ export default async function bench(): Promise<void> {
             const errors = h.hands.frames.map((f, i) => {
               const w = f[side]?.world;
               const t = truth.frames[i]?.[side].world[k];
-              return w && t ? ([w[k][0] - t[0], w[k][1] - t[1], w[k][2] - t[2]] as [number, number, number]) : null;
+              return w && t ? sub(w[k], t) : null;
             });
             addTrack(anatomy[j], errors, stereo.worldFromLeft.R);
           });

@@ -63,14 +63,17 @@ export function medianFilter(x: readonly number[], half = 2): number[] {
   });
 }
 
+/** Longest change (frames from its first to its last step) that a quick change back cancels as a glitch. */
+const FLICKER = 3;
+
+/** Frames after a tracking gap over which the level the gap left is read. */
+const AFTER_GAP = 15;
+
 /**
  * Segment the aperture signal into plateaus and monotone transitions, then keep the
  * transitions whose size exceeds `minChange`. `nearObject(frame)` returns the distance (m)
  * from the pinch point to the nearest object surface at that frame.
  */
-/** Longest change (frames from its first to its last step) that a quick change back cancels as a glitch. */
-const FLICKER = 3;
-
 export function detectApertureChanges(
   apertureSignal: readonly number[],
   nearObject: (frame: number) => number,
@@ -175,9 +178,6 @@ function briefExcursion(c: ApertureChange, back: ApertureChange | undefined, o: 
   const brief = c.end - c.start <= o.minDwell && back.end - back.start <= o.minDwell && back.start - c.end < o.minDwell;
   return brief && Math.abs(back.to - c.from) <= 0.25 * Math.abs(c.from - c.to);
 }
-
-/** Frames after a tracking gap over which the level the gap left is read. */
-const AFTER_GAP = 15;
 
 /** Median (upper middle) of the finite values: a level read through tracking dropouts. */
 function finiteMedian(xs: readonly number[]): number {

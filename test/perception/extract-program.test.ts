@@ -6,15 +6,15 @@ import { extractProgram, type ExtractOptions } from '../../perception/program/ex
 import { add, dot, quatAngle, quatMul, quatRotate, scale, sub, type Quat, type Vec3 } from '../../core/geometry.ts';
 import { gripperPose, DEFAULT_HAND_OFFSETS } from '../../perception/program/gripper-pose.ts';
 import { objectShapes } from '../../perception/program/object-shapes.ts';
-import { scoreExtraction } from '../../perception/program/evaluate-extraction.ts';
-import { tracksFromProgram, type TrackOptions } from '../fixtures/hand-tracks.ts';
+import { scoreExtraction, type ExtractionScore } from '../../perception/program/evaluate-extraction.ts';
+import { tracksFromProgram, type TrackOptions, type TruthTracks } from '../fixtures/hand-tracks.ts';
 
 /** Tracks from `program`, extraction, scores against the truth, and a replay of the extracted program. */
-async function roundTrip(task: Task, seed: number, program: Program | undefined, opts: TrackOptions = {}, extract: ExtractOptions = {}, tamper?: (hands: Hands) => void) {
+async function roundTrip(task: Task, seed: number, program: Program | undefined, opts: TrackOptions = {}, extract: ExtractOptions = {}, tamper?: (hands: Hands, truth: TruthTracks) => void) {
   const scene = sampleScene(task, seed);
   const prog = program ?? task.scripted(scene);
   const truth = await tracksFromProgram(task, scene, prog, opts);
-  tamper?.(truth.hands);
+  tamper?.(truth.hands, truth);
   const world = await World.create(task, scene);
   try {
     const ex = extractProgram(truth.hands, { ...extract, objects: objectShapes(world), task: task.name });
@@ -24,6 +24,13 @@ async function roundTrip(task: Task, seed: number, program: Program | undefined,
   } finally {
     world.dispose();
   }
+}
+
+/** Every event found, none extra, each within ±3 frames, and the extracted program replays. */
+function expectEventsAndReplay(score: ExtractionScore, success: boolean): void {
+  expect(score.missedEvents + score.extraEvents).toBe(0);
+  expect(Math.max(...score.eventFrameErrors)).toBeLessThanOrEqual(3);
+  expect(success).toBe(true);
 }
 
 describe('program extraction from made-up hand tracks', () => {
@@ -166,45 +173,35 @@ describe('program extraction from made-up hand tracks', () => {
     const task = getTask('lift-bar');
     // From 40 frames before the grasp the left hand's thumb and index read 4 cm apart, whatever the
     // gripper does (fingers pre-shaped, then hidden by the bar): no close is seen at the grasp.
-    const shaped = (hands: Hands, from: number) => setAperture(hands, from, () => 0.04);
-    const scene = sampleScene(task, 2);
-    const truth = await tracksFromProgram(task, scene, task.scripted(scene));
-    const grasp = truth.gripperChanges.left[0].frame;
-    const { ex, score, replay } = await roundTrip(task, 2, undefined, {}, {}, (h) => shaped(h, grasp - 40));
+    const { ex, score, replay } = await roundTrip(task, 2, undefined, {}, {}, (h, truth) => setAperture(h, truth.gripperChanges.left[0].frame - 40, () => 0.04));
     expect(ex.hands.left.events.map((e) => e.kind)).toEqual(['grasp']);
-    expect(score.missedEvents + score.extraEvents).toBe(0);
-    expect(Math.max(...score.eventFrameErrors)).toBeLessThanOrEqual(3);
-    expect(replay.success).toBe(true);
+    expectEventsAndReplay(score, replay.success);
   }, 180_000);
 
   it('in a handover, the giving hand lets go once the other holds the cube, even opening only partway', async () => {
     const task = getTask('handover');
-    const scene = sampleScene(task, 3);
-    const truth = await tracksFromProgram(task, scene, task.scripted(scene));
-    const release = truth.gripperChanges.left.find((c) => c.value > 0 && c.frame > truth.gripperChanges.left[0].frame)!.frame;
     // While holding, the left hand reads 4 cm (fingers hidden by the cube and the other hand), and
     // it lets go opening to 6.5 cm only: well short of its widest, 9 cm.
-    const grasp = truth.gripperChanges.left[0].frame;
-    const { ex, score, replay } = await roundTrip(task, 3, undefined, {}, {}, (h) => {
+    const { ex, score, replay } = await roundTrip(task, 3, undefined, {}, {}, (h, truth) => {
+      const grasp = truth.gripperChanges.left[0].frame;
+      const release = truth.gripperChanges.left.find((c) => c.value > 0 && c.frame > grasp)!.frame;
       setAperture(h, grasp + 3, (d, i) => Math.min(d, i < release ? 0.04 : 0.065));
     });
     expect(ex.hands.left.events.map((e) => e.kind)).toEqual(['grasp', 'release']);
-    expect(score.missedEvents + score.extraEvents).toBe(0);
-    expect(Math.max(...score.eventFrameErrors)).toBeLessThanOrEqual(3);
-    expect(replay.success).toBe(true);
+    expectEventsAndReplay(score, replay.success);
   }, 180_000);
 
   it('a release behind the cabinet: the tracker locking on again afterwards is not a squeeze', async () => {
     const task = getTask('drawer');
-    const scene = sampleScene(task, 4);
-    const truth = await tracksFromProgram(task, scene, task.scripted(scene));
-    const [grasp, release] = truth.gripperChanges.right.map((c) => c.frame);
+    let release = NaN;
     // Holding, the right hand reads 3 cm; it is lost for 20 frames from the release; back, it reads
     // 8 cm for 3 frames (a fresh detection), 4.3 cm for 6 (tracking a hand still half hidden), 6 cm
     // for 4, then 9 cm: the gap alone does not read as a release, and the dip after it is no squeeze.
-    const back = release + 20;
-    const after = (i: number) => (i < back + 3 ? 0.08 : i < back + 9 ? 0.043 : i < back + 13 ? 0.06 : 0.09);
-    const { ex, score, replay } = await roundTrip(task, 4, undefined, {}, {}, (h) => {
+    const { ex, score, replay } = await roundTrip(task, 4, undefined, {}, {}, (h, truth) => {
+      const grasp = truth.gripperChanges.right[0].frame;
+      release = truth.gripperChanges.right[1].frame;
+      const back = release + 20;
+      const after = (i: number) => (i < back + 3 ? 0.08 : i < back + 9 ? 0.043 : i < back + 13 ? 0.06 : 0.09);
       setAperture(h, grasp + 3, (d, i) => (i < release ? 0.03 : after(i)), 'right');
       for (let i = release; i < back; i++) h.frames[i].right = null;
     });
