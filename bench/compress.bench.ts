@@ -5,7 +5,7 @@
  */
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initTf, tf } from '../core/tf.ts';
+import { initTf, tf } from '../tf/index.ts';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { lineChartSvg } from '../core/plot.ts';
 import { OTO, measureLatency } from '../compress/index.ts';

@@ -22,7 +22,7 @@ import { LANDMARKS, HAND_SIDES } from '../core/hands.ts';
 import { readJsonFile } from '../core/read.ts';
 import { Rng } from '../core/rng.ts';
 import { TASKS, runEpisode, sampleScene, World } from '../sim/index.ts';
-import { synthesize, TruthSchema } from '../sim/synth/index.ts';
+import { synthesize, TruthSchema } from '../synth/index.ts';
 import { handsFile, trackHands } from '../perception/hands/track-hands.ts';
 import { buildHandTracks, type BuildTracksOptions, type StereoDetections } from '../perception/hands/build-tracks.ts';
 import { defaultLandmarkOffsets } from '../perception/hands/landmark-offsets.ts';

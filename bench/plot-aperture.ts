@@ -14,7 +14,7 @@ import { LM, type HandSide } from '../core/hands.ts';
 import { lineChartSvg } from '../core/plot.ts';
 import { readJsonFile } from '../core/read.ts';
 import { TASKS, World, sampleScene } from '../sim/index.ts';
-import { TruthSchema } from '../sim/synth/index.ts';
+import { TruthSchema } from '../synth/index.ts';
 import { readCalibration } from '../perception/calibration/read-calibration.ts';
 import { StereoCamera } from '../perception/stereo-camera.ts';
 import { readDetections } from '../perception/hands/detections-file.ts';

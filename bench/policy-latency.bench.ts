@@ -7,11 +7,11 @@
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initTf } from '../core/tf.ts';
+import { initTf } from '../tf/index.ts';
 import { OTO } from '../compress/index.ts';
 import { actionDim, buildBidpModel, DEFAULT_DIFFUSION, DEFAULT_MODEL, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, loadPolicy, measureDenoiseLatency, policyStats, PROPRIO_DIM, type PolicyFile } from '../policy/index.ts';
 import { getTask, nominalScene } from '../sim/index.ts';
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const M = (n: number) => `${(n / 1e6).toFixed(2)}M`;

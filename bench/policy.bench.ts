@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { z } from 'zod';
-import { initTf, tf } from '../core/tf.ts';
+import { initTf, tf } from '../tf/index.ts';
 import { OTO } from '../compress/index.ts';
 import { actionDim, buildBidpModel, cosineWithWarmup, DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, DEFAULT_TRAIN_STEPS, PROPRIO_DIM, type ModelConfig } from '../policy/index.ts';
 import { getTask, nominalScene, TASKS } from '../sim/index.ts';

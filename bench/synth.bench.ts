@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { getTask, sampleScene } from '../sim/index.ts';
-import { buildDemonstration, synthesize } from '../sim/synth/synthesize.ts';
+import { buildDemonstration, synthesize } from '../synth/synthesize.ts';
 
 export default async function (): Promise<void> {
   const task = getTask('lift-bar');

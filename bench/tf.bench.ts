@@ -1,13 +1,13 @@
 /**
- * core/tf speed: which backend initTf picks, matMul GFLOP/s plain vs transposed, and ms per
+ * tf/ speed: which backend initTf picks, matMul GFLOP/s plain vs transposed, and ms per
  * training step of a ~0.9 M-parameter MLP and a ~0.5 M-parameter Conv1D stack at batch 256 —
  * with yoto's wasm kernels and, where they can run at all, with tfjs's stock wasm kernels.
  * PyTorch 1.13 on this machine's CPU (2 threads, measured 2026-11-28, issue #7): 385 ms/step
  * for an 887k-parameter MLP, 138 ms/step for a 526k-parameter Conv1D+GroupNorm+Mish stack.
  */
 import { cpus, loadavg } from 'node:os';
-import { tf, initTf } from '../core/tf.ts';
-import { withStockWasmKernels } from '../core/tf/wasm-kernels.ts';
+import { tf, initTf } from '../tf/index.ts';
+import { withStockWasmKernels } from '../tf/wasm/kernels.ts';
 
 const TORCH_MLP_MS = 385;
 const TORCH_CONV_MS = 138;

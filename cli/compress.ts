@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { initTf } from '../core/tf.ts';
+import { initTf } from '../tf/index.ts';
 import { compressModelFolder } from '../compress/compress-folder.ts';
 import { join } from 'node:path';
 import { YotoError } from '../core/errors.ts';

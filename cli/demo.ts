@@ -18,7 +18,7 @@ import { readCalibration } from '../perception/calibration/read-calibration.ts';
 import { trackHands } from '../perception/hands/track-hands.ts';
 import { programFromHands } from '../perception/program/program-from-hands.ts';
 import { augment, datasetInfo } from '../augment/index.ts';
-import { initTf } from '../core/tf.ts';
+import { initTf } from '../tf/index.ts';
 import { evaluatePolicy, loadTrainingData, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
 import { action, intFlag } from './run-command.ts';
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
-import { initTf } from '../core/tf.ts';
+import { initTf } from '../tf/index.ts';
 import { evaluatePolicy, loadPolicy } from '../policy/index.ts';
 import { action, intFlag } from './run-command.ts';
 

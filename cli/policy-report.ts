@@ -1,5 +1,5 @@
 /** The before/after table the compression commands print. */
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 import { evaluatePolicy, policyStats, type PolicyFile, type PolicyStats } from '../policy/index.ts';
 
 export interface StatsRow extends PolicyStats {

@@ -1,6 +1,6 @@
 /** `yoto policy info`: what a policy folder holds. */
 import type { Command } from 'commander';
-import { initTf } from '../core/tf.ts';
+import { initTf } from '../tf/index.ts';
 import { loadPolicy, policyStats } from '../policy/index.ts';
 import { human } from './policy-report.ts';
 import { action, intFlag } from './run-command.ts';

@@ -6,7 +6,7 @@ import { ProgramSchema } from '../core/program.ts';
 import { SceneSchema } from '../core/scene.ts';
 import { Progress } from '../core/progress.ts';
 import { getTask, sampleScene, validateScene } from '../sim/index.ts';
-import { synthesize, DEFAULT_RIG } from '../sim/synth/index.ts';
+import { synthesize, DEFAULT_RIG } from '../synth/index.ts';
 import { action, intFlag } from './run-command.ts';
 
 interface SynthFlags {

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
-import { initTf } from '../core/tf.ts';
+import { initTf } from '../tf/index.ts';
 import { CHUNK_STEP_DIM, KEYPOSE_DIM, DEFAULT_BATCH, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, DEFAULT_TRAIN_STEPS, loadTrainingData, policySubnet, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
 import { action, intFlag } from './run-command.ts';
 import { printComparison, statsRow } from './policy-report.ts';

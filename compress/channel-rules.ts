@@ -5,7 +5,7 @@
  * zeroed. Built-in tf.layers rules live in builtin-rules.ts; custom layers declare theirs with
  * `registerChannelRule` (see group-norm.ts and film.ts).
  */
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 
 export type Layer = tf.layers.Layer;
 export type Shape = (number | null)[];

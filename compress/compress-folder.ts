@@ -5,11 +5,12 @@
  * Training with HESSO needs the caller's loss: use OTO.hesso through the API for that.
  */
 import { join } from 'node:path';
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 import { writeJsonAtomic } from '../core/atomic.ts';
 import { YotoError } from '../core/errors.ts';
 import { measureLatency, sampleInputs, type Latency } from './count.ts';
-import { loadModelFolder, saveModelFolder } from './model-files.ts';
+import { loadLayersModel } from '../tf/index.ts';
+import { saveModelFolder } from './model-json.ts';
 import { OTO } from './oto.ts';
 import type { SubnetReport } from './subnet.ts';
 import { COMPRESS_REPORT_VERSION, type CompressReport } from './report-file.ts';
@@ -40,7 +41,7 @@ export interface CompressFolderResult {
 
 export async function compressModelFolder(opts: CompressFolderOptions): Promise<CompressFolderResult> {
   if (!(opts.sparsity >= 0 && opts.sparsity < 1)) throw new YotoError(`must be in [0, 1), got ${opts.sparsity}`, '--sparsity');
-  const model = await loadModelFolder(opts.model);
+  const model = await loadLayersModel(opts.model);
   const oto = new OTO(model);
   const runs = opts.latencyRuns ?? 20;
   const latencyBefore = runs > 0 ? await measureLatency(model, { runs }) : null;

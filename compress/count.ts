@@ -2,7 +2,7 @@
  * Size and cost of a LayersModel: parameters and multiply-accumulates (MACs, at batch size 1)
  * per layer, and measured inference latency.
  */
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 import { buildDependencyGraph, type DependencyGraph } from './dependency-graph.ts';
 
 export interface LayerCount {

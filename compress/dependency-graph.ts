@@ -5,8 +5,9 @@
  * is prunable when zeroing the parameter slices it owns makes every channel it feeds to a
  * consuming layer exactly zero, so the consumers' slices can go too without changing anything.
  */
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 import { builtinRules } from './builtin-rules.ts';
+import './layer-rules.ts';
 import { customChannelRule, type ChannelRule, type Layer, type RuleContext, type Shape, type ZeroRule } from './channel-rules.ts';
 
 /** One slice of one weight: layer.weights[weight] at `index` along `axis`. */

@@ -15,7 +15,7 @@
  * Defaults never identify groups from the initial weights: pruning starts after a warm-up of
  * 10% of `totalSteps`, runs over the next 40% in 10 periods, and leaves 50% to recover.
  */
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 import { YotoError } from '../core/errors.ts';
 import type { DependencyGraph, ParamSlice, TensorInfo, Zig } from './dependency-graph.ts';
 import { groupDots, groupSizes, type WeightValues } from './group-stats.ts';

@@ -10,7 +10,7 @@
  *   await saveModelFolder(small, 'policy-small/');
  *
  * Sanity check: oto.randomZeroGroups(0.5, seed), then constructSubnet(): same outputs.
- * Custom layers declare how they carry channels with registerChannelRule (see group-norm.ts).
+ * Custom layers declare how they carry channels with registerChannelRule (see layer-rules.ts).
  */
 export { OTO } from './oto.ts';
 export { Hesso } from './hesso.ts';
@@ -24,11 +24,10 @@ export type { ModelCount, LayerCount, Latency } from './count.ts';
 export type { SubnetReport } from './subnet.ts';
 export { saliency, defaultSaliencyWeights } from './saliency.ts';
 export type { SaliencyCriterion, SaliencyWeights } from './saliency.ts';
-export { GroupNormalization } from './group-norm.ts';
-export { FiLM } from './film.ts';
+export { GroupNormalization, FiLM } from '../tf/layers/index.ts';
 export { modelToJson } from './model-json.ts';
 export type { ModelJson, LayerJson } from './model-json.ts';
-export { saveModelFolder, loadModelFolder } from './model-files.ts';
+export { saveModelFolder } from './model-json.ts';
 export { compressModelFolder } from './compress-folder.ts';
 export type { CompressFolderOptions, CompressFolderResult } from './compress-folder.ts';
 export { CompressReportSchema, readCompressReport, COMPRESS_REPORT_VERSION } from './report-file.ts';

@@ -3,7 +3,7 @@
  * (tfjs 4.22 drops SeparableConv2D's depthMultiplier, so its own JSON rebuilds a different
  * model). Save and rebuild compressed models from this.
  */
-import type { tf } from '../core/tf.ts';
+import { saveModel, type tf } from '../tf/index.ts';
 import { ruleFor } from './dependency-graph.ts';
 
 export interface LayerJson {
@@ -26,4 +26,9 @@ export function modelToJson(model: tf.LayersModel): ModelJson {
     entry.config = { ...rule.patchConfig(model.getLayer(entry.config.name), entry.config), name: entry.config.name };
   }
   return json;
+}
+
+/** tf's one model-folder saver, with the topology from modelToJson (compressed models rebuild from it). */
+export async function saveModelFolder(model: tf.LayersModel, dir: string): Promise<void> {
+  await saveModel(model, dir, { topology: modelToJson(model) });
 }

@@ -10,7 +10,7 @@
  * Sanity check anyone can run: `oto.randomZeroGroups(0.5, seed)` then `constructSubnet()`;
  * the subnet's outputs equal the group-sparse model's.
  */
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 import { Rng } from '../core/rng.ts';
 import { YotoError } from '../core/errors.ts';
 import { countModel, type ModelCount } from './count.ts';

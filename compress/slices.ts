@@ -3,7 +3,7 @@
  * covers, and the two things done with them — scale them in place (zeroing, HESSO's
  * projection) or cut them out (subnet construction).
  */
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 import type { ParamSlice, Zig } from './dependency-graph.ts';
 
 /** layer name → weight index → axis → indices. */

@@ -4,7 +4,7 @@
  * shapes), then every weight is copied with the removed slices cut out: producers' output
  * slices, consumers' input slices, norm parameters, concat offsets and flatten blocks alike.
  */
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 import { countModel, type ModelCount } from './count.ts';
 import type { DependencyGraph, Zig } from './dependency-graph.ts';
 import { modelToJson, type LayerJson } from './model-json.ts';

@@ -5,7 +5,7 @@
  */
 import { OTO, type SubnetReport } from '../compress/index.ts';
 import { buildBidpModel } from './model.ts';
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 import { YotoError } from '../core/errors.ts';
 import { PROPRIO_DIM } from './observation.ts';
 import type { PolicyFile } from './policy-file.ts';

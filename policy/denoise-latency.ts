@@ -4,7 +4,7 @@ import { quantile } from './evaluate.ts';
 import { PROPRIO_DIM } from './observation.ts';
 import type { PolicyFile } from './policy-file.ts';
 import { PolicySampler } from './sampler.ts';
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 
 export interface DenoiseLatency {
   p50: number;

@@ -3,7 +3,7 @@
  * 1 − (1 + step)^−0.75 up to 0.9999, so early averages do not drag in the random initialization.
  * Inference uses the averaged weights.
  */
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 
 export function emaDecay(step: number, power = 0.75, max = 0.9999): number {
   return Math.max(0, Math.min(max, 1 - (1 + step) ** -power));

@@ -16,7 +16,7 @@ import type { ChunkSpec } from './action-chunk.ts';
 import { PROPRIO_DIM, proprioRow } from './observation.ts';
 import type { PolicyFile } from './policy-file.ts';
 import { PolicySampler, type Observation } from './sampler.ts';
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 
 export interface EvalOptions {
   episodes: number;

@@ -23,7 +23,7 @@
  *   ff.prepare({ points, proprio });
  *   for (k …) eps = ff.runStep(k, { noisy: x });
  */
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 
 export interface FastForwardTiers {
   staticInputs: readonly string[];
@@ -348,7 +348,7 @@ export class FastForward {
           break;
         }
         case 'GroupNormalization': {
-          // As compress/group-norm.ts: each group of consecutive channels normalized over its
+          // As tf/layers/group-norm.ts: each group of consecutive channels normalized over its
           // channels and all positions (population variance), then per-channel γ, β.
           const groups = l.config.groups as number;
           const eps = (l.config.epsilon as number | undefined) ?? 1e-5;
@@ -373,7 +373,7 @@ export class FastForward {
           break;
         }
         case 'FiLM': {
-          // x·(1 + scale) + shift, [scale, shift] = cond·kernel + bias (compress/film.ts).
+          // x·(1 + scale) + shift, [scale, shift] = cond·kernel + bias (tf/layers/film.ts).
           const cond = ins[1];
           const c = x.cols;
           const [w, b] = weights;

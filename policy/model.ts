@@ -14,7 +14,7 @@
  * backend the MLP trains ~10× faster per parameter (see bench/policy.bench.ts).
  */
 import { z } from 'zod';
-import { tf } from '../core/tf.ts';
+import { tf } from '../tf/index.ts';
 import { FiLM, GroupNormalization } from '../compress/index.ts';
 
 export const ModelConfigSchema = z.strictObject({

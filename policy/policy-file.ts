@@ -11,8 +11,8 @@ import { YotoError } from '../core/errors.ts';
 import { ProgramSchema } from '../core/program.ts';
 import { SceneSchema } from '../core/scene.ts';
 import { readJsonFile } from '../core/read.ts';
-import type { tf } from '../core/tf.ts';
-import { loadModelFolder, saveModelFolder } from '../compress/index.ts';
+import { loadLayersModel, type tf } from '../tf/index.ts';
+import { saveModelFolder } from '../compress/index.ts';
 import { ModelConfigSchema } from './model.ts';
 import { ChunkSpecSchema } from './action-chunk.ts';
 import { NormalizerSchema } from './normalizer.ts';
@@ -81,6 +81,6 @@ export async function loadPolicy(dir: string): Promise<{ model: tf.LayersModel; 
   const file = join(dir, POLICY_JSON);
   if (!existsSync(file)) throw new YotoError(`not a policy folder (no ${POLICY_JSON}; train one with \`yoto train\`)`, dir);
   const meta = readJsonFile(file, PolicyFileSchema);
-  const model = await loadModelFolder(dir);
+  const model = await loadLayersModel(dir);
   return { model, meta };
 }

@@ -1,6 +1,6 @@
 /** What `yoto policy info` and the compression reports print about one policy network. */
 import { countModel } from '../compress/index.ts';
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 import { measureDenoiseLatency } from './denoise-latency.ts';
 import type { PolicyFile } from './policy-file.ts';
 

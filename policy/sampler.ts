@@ -8,7 +8,7 @@ import type { ArmName, Program } from '../core/program.ts';
 import type { Waypoint } from '../sim/index.ts';
 import { decodeChunk } from './action-chunk.ts';
 import { Rng } from '../core/rng.ts';
-import type { tf } from '../core/tf.ts';
+import type { tf } from '../tf/index.ts';
 import { decodeProgram } from './action-codec.ts';
 import { ddimStep, ddimTimesteps, makeSchedule, timestepEmbedding, type Schedule } from './diffusion.ts';
 import { Normalizer } from './normalizer.ts';

@@ -12,8 +12,8 @@ import { YotoError } from '../core/errors.ts';
 import { lineChartSvg } from '../core/plot.ts';
 import { readJsonFile } from '../core/read.ts';
 import { Rng } from '../core/rng.ts';
-import { currentTfBackend, loadTensors, saveTensors, tf } from '../core/tf.ts';
-import { OTO, loadModelFolder, saveModelFolder, type Hesso, type HessoStateMeta } from '../compress/index.ts';
+import { currentTfBackend, loadLayersModel, loadTensors, saveTensors, tf } from '../tf/index.ts';
+import { OTO, saveModelFolder, type Hesso, type HessoStateMeta } from '../compress/index.ts';
 import { addNoise, makeSchedule, timestepEmbedding, type Schedule } from './diffusion.ts';
 import { Ema } from './ema.ts';
 import { cosineWithWarmup } from './lr-schedule.ts';
@@ -162,7 +162,7 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   if (resumeFrom) {
     const st = readJsonFile(join(resumeFrom, 'state.json'), CheckpointStateSchema);
     if (st.fingerprint !== fingerprint) throw new YotoError('the checkpoint was made with other settings or data; resume with the same flags, or train into a new folder', resumeFrom);
-    const saved = await loadModelFolder(join(resumeFrom, 'model'));
+    const saved = await loadLayersModel(join(resumeFrom, 'model'));
     model.setWeights(saved.getWeights());
     saved.dispose();
     const tensors = loadTensors(join(resumeFrom, 'state.bin'));

@@ -94,7 +94,7 @@ export const PINCH_OFFSETS: Record<HandSide, HandOffset> = {
  * refit) to MediaPipe's landmarks (lite model, `yoto hands`) of yoto's synthetic demonstrator
  * against the true gripper poses, on the training videos listed in DEFAULT_HAND_OFFSETS_FITTED_ON
  * (seeds 101 and 102 of every task; never on the evaluation seeds the bench scores; refit with
- * perception/program/fit-gripper-offsets.ts whenever the landmark table changes), so they
+ * scripts/fit-gripper-offsets.ts whenever the landmark table changes), so they
  * absorb where MediaPipe puts a pinching hand's joints. A person whose grasp differs can fit
  * their own from a short recording with known gripper poses, or use PINCH_OFFSETS.
  */

@@ -2,9 +2,9 @@
  * Small models of the architectures compress/ must handle, built with tf.layers and given
  * seeded random weights (BatchNorm statistics included) so outputs are non-trivial.
  */
-import { tf } from '../../core/tf.ts';
-import { FiLM } from '../../compress/film.ts';
-import { GroupNormalization } from '../../compress/group-norm.ts';
+import { tf } from '../../tf/index.ts';
+import { FiLM } from '../../tf/layers/film.ts';
+import { GroupNormalization } from '../../tf/layers/group-norm.ts';
 
 type T = tf.SymbolicTensor;
 const L = tf.layers;

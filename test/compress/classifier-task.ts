@@ -3,7 +3,7 @@
  * "teacher" network (generated, seeded), learned by an MLP student with two hidden layers of
  * 64 units (128 prunable groups).
  */
-import { tf } from '../../core/tf.ts';
+import { tf } from '../../tf/index.ts';
 import { Rng } from '../../core/rng.ts';
 import type { Hesso } from '../../compress/index.ts';
 

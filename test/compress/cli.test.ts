@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { tf, initTf } from '../../core/tf.ts';
+import { tf, initTf } from '../../tf/index.ts';
 import { registerCompressCommand } from '../../cli/compress.ts';
-import { loadModelFolder, saveModelFolder } from '../../compress/model-files.ts';
+import { saveModelFolder } from '../../compress/index.ts';
+import { loadLayersModel as loadModelFolder } from '../../tf/index.ts';
 import { readCompressReport } from '../../compress/report-file.ts';
 import * as A from './architectures.ts';
 

@@ -1,6 +1,6 @@
 /** Zero-invariant groups found from the LayersModel topology. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, initTf } from '../../core/tf.ts';
+import { tf, initTf } from '../../tf/index.ts';
 import { OTO, countModel } from '../../compress/index.ts';
 import * as A from './architectures.ts';
 

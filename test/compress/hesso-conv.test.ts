@@ -4,12 +4,12 @@
  * model matches it.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { tf, initTf } from '../../core/tf.ts';
+import { tf, initTf } from '../../tf/index.ts';
 import { OTO } from '../../compress/index.ts';
 import { temporalUnet } from './architectures.ts';
 
 beforeAll(async () => {
-  // Conv1D gradients on wasm come from core/tf.ts's kernels (3× faster than cpu here).
+  // Conv1D gradients on wasm come from tf/index.ts's kernels (3× faster than cpu here).
   await initTf({ backend: 'wasm' });
 });
 

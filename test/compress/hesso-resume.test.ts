@@ -1,6 +1,6 @@
 /** HESSO's state round-trips: stopping, restoring into a fresh model and optimizer, and going on gives the same weights. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, initTf } from '../../core/tf.ts';
+import { tf, initTf } from '../../tf/index.ts';
 import { OTO, type HessoOptions } from '../../compress/index.ts';
 import { student, teacherData, train, type Dataset } from './classifier-task.ts';
 

@@ -3,7 +3,7 @@
  * one point of dense training; the subnet keeps the accuracy; CRIC through the same API.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, initTf } from '../../core/tf.ts';
+import { tf, initTf } from '../../tf/index.ts';
 import { OTO } from '../../compress/index.ts';
 import { accuracy, student, teacherData, train, type Dataset } from './classifier-task.ts';
 
@@ -14,7 +14,7 @@ const STEPS = 300;
 const BATCH = 64;
 
 beforeAll(async () => {
-  // Dense-only models: the wasm backend trains them (with core/tf.ts's kernels) 3× faster than cpu.
+  // Dense-only models: the wasm backend trains them (with tf/index.ts's kernels) 3× faster than cpu.
   await initTf({ backend: 'wasm' });
   trainSet = teacherData(4000, 1);
   testSet = teacherData(2000, 2);

@@ -3,7 +3,7 @@
  * the subnet must give the group-sparse model's outputs with exactly the predicted size.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf, initTf } from '../../core/tf.ts';
+import { tf, initTf } from '../../tf/index.ts';
 import { OTO, modelToJson } from '../../compress/index.ts';
 import * as A from './architectures.ts';
 

@@ -1,7 +1,7 @@
 /** FastForward (plain-TypeScript batch-1 forward pass) equals model.predict, dense and HESSO-compressed; the sampler built on it equals DDIM over model.predict. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
-import { initTf, tf } from '../../core/tf.ts';
+import { initTf, tf } from '../../tf/index.ts';
 import { GroupNormalization, OTO } from '../../compress/index.ts';
 import { FastForward } from '../../policy/fast-forward.ts';
 import { buildBidpModel, type ModelConfig } from '../../policy/model.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initTf, tf } from '../../core/tf.ts';
+import { initTf, tf } from '../../tf/index.ts';
 import { loadPolicy, makeBatch, makeSchedule, Normalizer, PolicySampler, policySubnet, PROPRIO_DIM, savePolicy, trainPolicy, type TrainingData, type TrainOptions } from '../../policy/index.ts';
 import { Rng } from '../../core/rng.ts';
 import { tinyData, TINY_MODEL } from './tiny-data.ts';
