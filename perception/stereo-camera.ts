@@ -11,9 +11,10 @@
  *   x_world = rotate(quaternion, x_cam_left) + translation. Quaternion order [x, y, z, w].
  */
 import { z } from 'zod';
-import type { Mat3, Pose, Quat, Vec3 } from '../core/geometry.ts';
-import { quatToMat3, quatNormalize, mat3ToQuat } from '../core/geometry.ts';
-import { distortNormalized } from './undistort.ts';
+import type { Quat, RigidTransform, Vec3 } from '../core/geometry.ts';
+import { applyTransform, composeTransforms, invertTransform, isRotation, quatNormalize, quatToMat3, rowsToMat3 } from '../core/geometry.ts';
+import { Vec3Schema } from '../core/program.ts';
+import { distortNormalized } from './distortion.ts';
 
 export const CALIB_FORMAT = 'yoto-calib';
 export const CALIB_VERSION = 1;
@@ -48,12 +49,7 @@ export const CameraIntrinsicsSchema = z.strictObject({
 });
 export type CameraIntrinsics = z.infer<typeof CameraIntrinsicsSchema>;
 
-const Mat3RowsSchema = z.tuple([
-  z.tuple([finite, finite, finite]),
-  z.tuple([finite, finite, finite]),
-  z.tuple([finite, finite, finite]),
-]);
-const Vec3Schema = z.tuple([finite, finite, finite]);
+const Mat3RowsSchema = z.tuple([Vec3Schema, Vec3Schema, Vec3Schema]);
 
 export const ExtrinsicsSchema = z
   .strictObject({
@@ -89,60 +85,6 @@ export type StereoCalibration = z.infer<typeof StereoCalibrationSchema>;
 
 export type View = 'left' | 'right';
 export const VIEWS: readonly View[] = ['left', 'right'];
-
-// ---- small rigid-transform helpers (row-major Mat3) ----
-
-export const rowsToMat3 = (r: readonly (readonly number[])[]): Mat3 => [
-  r[0][0], r[0][1], r[0][2], r[1][0], r[1][1], r[1][2], r[2][0], r[2][1], r[2][2],
-];
-export const mat3ToRows = (m: Mat3): [[number, number, number], [number, number, number], [number, number, number]] => [
-  [m[0], m[1], m[2]],
-  [m[3], m[4], m[5]],
-  [m[6], m[7], m[8]],
-];
-export const mat3MulVec = (m: Mat3, v: Vec3): Vec3 => [
-  m[0] * v[0] + m[1] * v[1] + m[2] * v[2],
-  m[3] * v[0] + m[4] * v[1] + m[5] * v[2],
-  m[6] * v[0] + m[7] * v[1] + m[8] * v[2],
-];
-export const mat3Transpose = (m: Mat3): Mat3 => [m[0], m[3], m[6], m[1], m[4], m[7], m[2], m[5], m[8]];
-export function mat3Mul(a: Mat3, b: Mat3): Mat3 {
-  const r = new Array<number>(9);
-  for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
-  return r as Mat3;
-}
-export const mat3Det = (m: Mat3): number =>
-  m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
-
-/** Orthonormal with determinant +1, within `tol`. */
-export function isRotation(m: Mat3, tol = 1e-6): boolean {
-  const p = mat3Mul(m, mat3Transpose(m));
-  for (let i = 0; i < 9; i++) if (Math.abs(p[i] - (i % 4 === 0 ? 1 : 0)) > tol) return false;
-  return Math.abs(mat3Det(m) - 1) < tol;
-}
-
-/** A rigid transform x_to = R · x_from + t. */
-export interface RigidTransform {
-  R: Mat3;
-  t: Vec3;
-}
-export const applyTransform = (T: RigidTransform, p: Vec3): Vec3 => {
-  const r = mat3MulVec(T.R, p);
-  return [r[0] + T.t[0], r[1] + T.t[1], r[2] + T.t[2]];
-};
-export function invertTransform(T: RigidTransform): RigidTransform {
-  const Rt = mat3Transpose(T.R);
-  const t = mat3MulVec(Rt, T.t);
-  return { R: Rt, t: [-t[0], -t[1], -t[2]] };
-}
-/** (a ∘ b)(x) = a(b(x)). */
-export function composeTransforms(a: RigidTransform, b: RigidTransform): RigidTransform {
-  const t = mat3MulVec(a.R, b.t);
-  return { R: mat3Mul(a.R, b.R), t: [t[0] + a.t[0], t[1] + a.t[1], t[2] + a.t[2]] };
-}
-export const poseToTransform = (p: Pose): RigidTransform => ({ R: quatToMat3(quatNormalize(p.quaternion)), t: [...p.position] });
-export const transformToPose = (T: RigidTransform): Pose => ({ position: [...T.t], quaternion: mat3ToQuat(T.R) });
 
 // ---- projection ----
 

@@ -9,10 +9,10 @@
  * correspondence.
  */
 import type { Mat3, Vec3 } from '../core/geometry.ts';
+import { applyTransform } from '../core/geometry.ts';
 import type { CameraIntrinsics, StereoCamera, Vec2 } from './stereo-camera.ts';
-import { applyTransform } from './stereo-camera.ts';
 import { distortNormalized, distortionJacobian, undistortPixel } from './undistort.ts';
-import { solve3, symmetricEigen } from './sym-eigen.ts';
+import { solve3, symmetricEigen } from '../core/linalg.ts';
 
 export type RejectReason =
   /** An observation is absent or not finite. */

@@ -8,7 +8,7 @@ import type { Pose, Quat, Vec3 } from '../core/geometry.ts';
 import { mat3ToQuat, quatErrorWorld } from '../core/geometry.ts';
 import { Rng } from '../core/rng.ts';
 import type { Mujoco, MjModel, MjData } from './mujoco.ts';
-import { solveSpd } from './linalg.ts';
+import { solveSpd } from '../core/linalg.ts';
 
 export interface ArmChain {
   /** qpos addresses of the six arm joints. */

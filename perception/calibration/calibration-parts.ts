@@ -5,8 +5,8 @@
  */
 import { YotoError } from '../../core/errors.ts';
 import type { Mat3, Vec3 } from '../../core/geometry.ts';
+import { isRotation, mat3ToRows } from '../../core/geometry.ts';
 import type { CameraIntrinsics, Extrinsics, WorldTransform } from '../stereo-camera.ts';
-import { isRotation, mat3ToRows } from '../stereo-camera.ts';
 import { asMatrix, requireField } from './yaml-source.ts';
 import type { YamlSource } from './yaml-source.ts';
 

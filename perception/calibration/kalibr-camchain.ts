@@ -7,8 +7,8 @@
  */
 import { YotoError } from '../../core/errors.ts';
 import type { Mat3, Vec3 } from '../../core/geometry.ts';
+import { isRotation, mat3ToRows } from '../../core/geometry.ts';
 import type { CameraIntrinsics, Extrinsics } from '../stereo-camera.ts';
-import { isRotation, mat3ToRows } from '../stereo-camera.ts';
 import type { CalibrationParts } from './calibration-parts.ts';
 import { distortionFromCoefficients, intrinsicsFromK } from './intrinsics-from-matrix.ts';
 import { asMatrix, requireField } from './yaml-source.ts';

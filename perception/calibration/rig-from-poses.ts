@@ -3,9 +3,9 @@
  * hand-measured rig) knows. Also a level, parallel rig looking at a target, for tests and benches.
  */
 import type { Pose, Vec3 } from '../../core/geometry.ts';
-import { add, cross, normalize, quatFromAxes, scale, sub } from '../../core/geometry.ts';
+import { add, composeTransforms, cross, invertTransform, mat3ToRows, normalize, poseToTransform, quatFromAxes, scale, sub } from '../../core/geometry.ts';
 import type { CameraIntrinsics, Distortion, StereoCalibration } from '../stereo-camera.ts';
-import { CALIB_FORMAT, CALIB_VERSION, NO_DISTORTION, composeTransforms, invertTransform, mat3ToRows, poseToTransform } from '../stereo-camera.ts';
+import { CALIB_FORMAT, CALIB_VERSION, NO_DISTORTION } from '../stereo-camera.ts';
 
 /** Calibration of two cameras whose optical frames have these poses in `frame` (cam → world). */
 export function calibrationFromPoses(

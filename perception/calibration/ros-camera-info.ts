@@ -13,8 +13,8 @@
  */
 import { YotoError } from '../../core/errors.ts';
 import type { Mat3, Vec3 } from '../../core/geometry.ts';
+import { isRotation, mat3MulVec, mat3Mul, mat3ToRows, mat3Transpose } from '../../core/geometry.ts';
 import type { CameraIntrinsics, Extrinsics } from '../stereo-camera.ts';
-import { isRotation, mat3MulVec, mat3Mul, mat3ToRows, mat3Transpose } from '../stereo-camera.ts';
 import { distortionFromCoefficients, intrinsicsFromK } from './intrinsics-from-matrix.ts';
 import { asMatrix, asNumber, has, pick, requireField } from './yaml-source.ts';
 import type { YamlSource } from './yaml-source.ts';

@@ -12,9 +12,8 @@
  */
 import { YotoError } from '../../core/errors.ts';
 import type { Mat3, Quat, Vec3 } from '../../core/geometry.ts';
-import { mat3ToQuat, quatNormalize } from '../../core/geometry.ts';
+import { isRotation, mat3ToQuat, quatNormalize } from '../../core/geometry.ts';
 import type { WorldTransform } from '../stereo-camera.ts';
-import { isRotation } from '../stereo-camera.ts';
 import { asMatrix, asNumber, has, pick } from './yaml-source.ts';
 import type { YamlMap, YamlSource } from './yaml-source.ts';
 

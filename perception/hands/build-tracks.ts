@@ -5,9 +5,9 @@
  * (fused with MediaPipe's hand shape by default, else per-landmark triangulation), correct the
  * landmark convention offsets (optional table), reject spikes, fill short gaps, smooth.
  */
-import type { Vec3 } from '../../core/geometry.ts';
+import { applyTransform, type Vec3 } from '../../core/geometry.ts';
 import { HAND_SIDES, type HandFrame, type Hands, type HandSide } from '../../core/hands.ts';
-import { applyTransform, type StereoCamera } from '../stereo-camera.ts';
+import type { StereoCamera } from '../stereo-camera.ts';
 import { triangulateLandmarks } from '../triangulate.ts';
 import { rejectLandmarkSpikes, fillLandmarkGaps } from '../gaps.ts';
 import { smoothLandmarkTrack } from '../smoothing.ts';

@@ -17,11 +17,11 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { Mat3, Vec3 } from '../../core/geometry.ts';
-import { mat3MulVec } from '../stereo-camera.ts';
-import { solveLinear } from '../sym-eigen.ts';
 import { readJsonFile } from '../../core/read.ts';
-import { cross, dot, normalize, sub } from '../../core/geometry.ts';
+import { cross, dot, mat3MulVec, normalize, sub } from '../../core/geometry.ts';
+import { solveLinear } from '../../core/linalg.ts';
 import { LM } from '../../core/hands.ts';
+import { Vec3Schema } from '../../core/program.ts';
 import { median } from '../../core/stats.ts';
 
 export const LANDMARK_OFFSETS_VERSION = 1;
@@ -31,20 +31,20 @@ export const LandmarkOffsetsSchema = z.strictObject({
   /** What the offsets lead to and how they were measured (data, model, date): provenance. */
   description: z.string(),
   /** Per landmark, MediaPipe order: [along bone, out of the back of the hand, towards the thumb], metres. */
-  offsets: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21),
+  offsets: z.array(Vec3Schema).length(21),
   /**
    * How the offsets change with the hand's openness (handSpread): offset = offsets[k] +
    * slopes[k] · (spread − spreadCentre). MediaPipe's points move against the joints as the fingers
    * curl (a pinching thumb tip most), so one constant per landmark is not enough. Optional.
    */
-  slopes: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21).optional(),
+  slopes: z.array(Vec3Schema).length(21).optional(),
   spreadCentre: z.number().optional(),
   /**
    * Per landmark, a constant in the axes of the camera that saw it (x right, y down, z along the
    * optical axis), metres: the part of the difference that follows the viewing direction rather
    * than the hand (MediaPipe marks the skin a camera sees; a joint lies behind it). Optional.
    */
-  camera: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21).optional(),
+  camera: z.array(Vec3Schema).length(21).optional(),
   /**
    * How the offsets change with the direction the camera sees the landmark from: with v the
    * camera's optical axis in the landmark's frame, offset += Σ_j v_j · view[k][3j..3j+2] (landmark

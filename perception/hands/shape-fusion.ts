@@ -15,12 +15,11 @@
  *      far from the shape (a fingertip hidden in that view, or detected elsewhere on the epipolar
  *      line), that view is down-weighted and the shape decides.
  */
-import { sub as sub3, type Mat3, type Vec3 } from '../../core/geometry.ts';
+import { applyTransform, mat3Mul, mat3MulVec, mat3Transpose, sub as sub3, type Mat3, type Vec3 } from '../../core/geometry.ts';
 import { rodrigues } from '../calibration/calibration-parts.ts';
 import type { StereoCamera, Vec2 } from '../stereo-camera.ts';
-import { applyTransform, mat3Mul, mat3MulVec, mat3Transpose } from '../stereo-camera.ts';
 import { residualAndJacobian, triangulatePoint } from '../triangulate.ts';
-import { symmetricEigen, solve3, solveLinear } from '../sym-eigen.ts';
+import { symmetricEigen, solve3, solveLinear } from '../../core/linalg.ts';
 
 export interface ShapeFusionOptions {
   /** Landmark noise in each view, pixels (weight of the images against the shape). Default 2. */

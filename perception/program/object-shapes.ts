@@ -3,7 +3,7 @@
  * object a grasp acts on. Shapes come from the task's MuJoCo model at the demonstration's
  * placement (every geom of the object's body and its child bodies, e.g. a drawer and its handle).
  */
-import { cross, quatAngle, quatFromAxes, quatRotate, sub, transformPoint, poseInverse, type Pose, type Quat, type Vec3 } from '../../core/geometry.ts';
+import { cross, quatAngle, quatFromAxes, quatMul, quatRotate, sub, transformPoint, poseInverse, type Pose, type Quat, type Vec3 } from '../../core/geometry.ts';
 import { mat3ToQuat } from '../../core/geometry.ts';
 import type { World } from '../../sim/index.ts';
 
@@ -45,27 +45,16 @@ export function objectShapes(world: World): ObjectShape[] {
       geoms.push({
         type: TYPES[geomType[g]] ?? 'other',
         size: [geomSize[3 * g], geomSize[3 * g + 1], geomSize[3 * g + 2]],
-        local: { position: transformPoint(inv, gp.position), quaternion: quatMulInv(inv, gp) },
+        local: { position: transformPoint(inv, gp.position), quaternion: quatMul(inv.quaternion, gp.quaternion) },
       });
     }
     return { name: o.name, pose, geoms };
   });
 }
 
-function quatMulInv(inv: Pose, gp: Pose) {
-  const [ax, ay, az, aw] = inv.quaternion;
-  const [bx, by, bz, bw] = gp.quaternion;
-  return [
-    aw * bx + ax * bw + ay * bz - az * by,
-    aw * by - ax * bz + ay * bw + az * bx,
-    aw * bz + ax * by - ay * bx + az * bw,
-    aw * bw - ax * bx - ay * by - az * bz,
-  ] as [number, number, number, number];
-}
-
 /** Signed distance (m) from a point to one geom's surface (negative inside). */
 function geomDistance(g: ShapeGeom, objectPose: Pose, p: Vec3): number {
-  const world: Pose = { position: transformPoint(objectPose, g.local.position), quaternion: quatMulInv(objectPose, g.local) };
+  const world: Pose = { position: transformPoint(objectPose, g.local.position), quaternion: quatMul(objectPose.quaternion, g.local.quaternion) };
   const inv = poseInverse(world);
   const q = transformPoint(inv, p);
   const [s0, s1, s2] = g.size;
@@ -125,7 +114,7 @@ export function closingCentring(shape: ObjectShape, pose: Pose, gripper: Pose, m
   if (max <= 0) return 0;
   const { geom: best, distance: bestD } = nearestGeom(shape, pose, gripper.position);
   if (!best || bestD > 0.03) return 0;
-  const geomPose: Pose = { position: transformPoint(pose, best.local.position), quaternion: quatMulInv(pose, best.local) };
+  const geomPose: Pose = { position: transformPoint(pose, best.local.position), quaternion: quatMul(pose.quaternion, best.local.quaternion) };
   const inv = poseInverse(geomPose);
   const x = quatRotate(gripper.quaternion, [1, 0, 0]);
   const xl = quatRotate(inv.quaternion, x); // closing axis in the geom frame
@@ -162,7 +151,7 @@ export function faceAlignedOrientation(shape: ObjectShape, pose: Pose, gripper: 
   if (maxAngle <= 0) return null;
   const { geom: best, distance: bestD } = nearestGeom(shape, pose, gripper.position);
   if (!best || best.type !== 'box' || bestD > 0.03) return null;
-  const gq = quatMulInv(pose, best.local);
+  const gq = quatMul(pose.quaternion, best.local.quaternion);
   const axes = ([[1, 0, 0], [0, 1, 0], [0, 0, 1]] as Vec3[]).map((e) => quatRotate(gq, e));
   let out: Quat | null = null;
   let angle = maxAngle;

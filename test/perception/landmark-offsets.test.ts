@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
 import type { Mat3, Vec3 } from '../../core/geometry.ts';
-import { mat3MulVec } from '../../perception/stereo-camera.ts';
+import { mat3MulVec } from '../../core/geometry.ts';
 import { rotationFromVector } from '../../perception/hands/shape-fusion.ts';
 import { dist } from '../../core/geometry.ts';
 import {

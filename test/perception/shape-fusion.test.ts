@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
 import type { Mat3, Vec3 } from '../../core/geometry.ts';
-import { dist } from '../../core/geometry.ts';
-import { StereoCamera, applyTransform, mat3MulVec, type Vec2 } from '../../perception/stereo-camera.ts';
+import { applyTransform, dist, mat3MulVec } from '../../core/geometry.ts';
+import { StereoCamera, type Vec2 } from '../../perception/stereo-camera.ts';
 import { lookAtRig } from '../../perception/calibration/rig-from-poses.ts';
 import { triangulateLandmarks } from '../../perception/triangulate.ts';
 import { fitSimilarity, fuseHandWithShape, rotationFromVector } from '../../perception/hands/shape-fusion.ts';

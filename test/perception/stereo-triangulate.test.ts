@@ -6,7 +6,7 @@ import { StereoCamera } from '../../perception/stereo-camera.ts';
 import type { Vec2 } from '../../perception/stereo-camera.ts';
 import { calibrationFromPoses, intrinsicsFromFov, lookAtRig } from '../../perception/calibration/rig-from-poses.ts';
 import { triangulateLandmarks, triangulatePoint } from '../../perception/triangulate.ts';
-import { solve3 } from '../../perception/sym-eigen.ts';
+import { solve3 } from '../../core/linalg.ts';
 
 // The project's rig (person's side of the table, ~1 m from the workspace), with lens distortion and
 // a slightly convergent right camera so that R is not the identity.
