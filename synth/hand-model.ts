@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import type { ArmName } from '../core/program.ts';
+import { Vec3Schema, type ArmName } from '../core/program.ts';
 import type { Pose, Quat, Vec3 } from '../core/geometry.ts';
 import { quatNormalize } from '../core/geometry.ts';
 
@@ -40,7 +40,7 @@ const GlbJsonSchema = z.object({
   nodes: z.array(
     z.object({
       name: z.string().optional(),
-      translation: z.tuple([z.number(), z.number(), z.number()]).optional(),
+      translation: Vec3Schema.optional(),
       rotation: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
       children: z.array(z.number()).optional(),
     }),

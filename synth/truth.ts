@@ -7,18 +7,18 @@
  * Plus the program's keypose timeline per arm. Frame i of left.webm / right.webm is frames[i].
  */
 import { z } from 'zod';
+import { Vec3Schema } from '../core/program.ts';
 
 export const TRUTH_VERSION = 1;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const Vec3 = z.tuple([finite, finite, finite]);
 const Quat = z.tuple([finite, finite, finite, finite]);
 const Pixel = z.tuple([finite, finite]);
-const PoseSchema = z.strictObject({ position: Vec3, quaternion: Quat });
+const PoseSchema = z.strictObject({ position: Vec3Schema, quaternion: Quat });
 
 export const HandTruthSchema = z.strictObject({
   /** 21 landmarks [x, y, z], world frame, metres, MediaPipe order (see `landmarks`). */
-  world: z.array(Vec3).length(21),
+  world: z.array(Vec3Schema).length(21),
   /**
    * Pixel [u, v] of each landmark per view (pixel centres at integers; may lie outside the image),
    * null when behind the camera.

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { launchBrowser, projectMounts, startStaticServer, type BrowserSession, type StaticServer } from '../../core/browser.ts';
 import { YotoError } from '../../core/errors.ts';
+import { Vec3Schema } from '../../core/program.ts';
 import type { Frame } from '../video/decode.ts';
 import { resolveHandModel, type HandModel } from './model-bundle.ts';
 
@@ -38,12 +39,12 @@ export const HandObservationSchema = z.object({
    */
   presence: z.number().nullable(),
   /** 21 × [x, y, z]: x, y in pixels of the view; z MediaPipe's relative depth (wrist-relative, x scale). */
-  landmarks: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21),
+  landmarks: z.array(Vec3Schema).length(21),
   /**
    * MediaPipe's metric hand shape ("world landmarks"): 21 × [x, y, z] in metres about the hand's
    * centre, axes along the camera's (x right, y down, z away); null when the model gave none.
    */
-  world: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21).nullable(),
+  world: z.array(Vec3Schema).length(21).nullable(),
 });
 export type HandObservation = z.infer<typeof HandObservationSchema>;
 

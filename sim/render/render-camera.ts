@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 import type { Vec3 } from '../../core/geometry.ts';
+import { Vec3Schema } from '../../core/program.ts';
 import type { MjModel, MjData } from '../mujoco.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const Vec3Schema = z.tuple([finite, finite, finite]);
 
 export const RenderCameraSchema = z.strictObject({
   position: Vec3Schema,

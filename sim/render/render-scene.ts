@@ -4,12 +4,12 @@
  * browser page as is (sim/render/page/scene-view.js builds the three.js meshes from it).
  */
 import { z } from 'zod';
+import { Vec3Schema } from '../../core/program.ts';
 import type { Mujoco, MjModel } from '../mujoco.ts';
 
 export const RENDER_SCENE_VERSION = 1;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const Vec3 = z.tuple([finite, finite, finite]);
 const Rgba = z.tuple([finite, finite, finite, finite]);
 
 export const GeomShapeSchema = z.enum(['plane', 'sphere', 'capsule', 'ellipsoid', 'cylinder', 'box']);
@@ -28,7 +28,7 @@ export const RenderGeomSchema = z.strictObject({
    * sphere (radius), capsule/cylinder (radius, half-length along local z), ellipsoid (radii),
    * box (half-extents).
    */
-  size: Vec3,
+  size: Vec3Schema,
   /** Colour in [0,1], display (sRGB) values as MuJoCo draws them; the material's when the geom has one. */
   rgba: Rgba,
 });
@@ -39,11 +39,11 @@ export const RenderLightSchema = z.strictObject({
    * Position and direction in the frame of the light's body (the world for lights in
    * <worldbody>). The renderer takes its key light's direction from the first shadow-casting one.
    */
-  position: Vec3,
-  direction: Vec3,
+  position: Vec3Schema,
+  direction: Vec3Schema,
   directional: z.boolean(),
   castShadow: z.boolean(),
-  diffuse: Vec3,
+  diffuse: Vec3Schema,
 });
 export type RenderLight = z.infer<typeof RenderLightSchema>;
 
@@ -55,7 +55,7 @@ export const RenderSceneSchema = z.strictObject({
   geoms: z.array(RenderGeomSchema),
   lights: z.array(RenderLightSchema),
   /** Centre and radius of the model's moving parts (MuJoCo's stat.center / stat.extent): sizes the shadow camera. */
-  center: Vec3,
+  center: Vec3Schema,
   extent: finite,
 });
 export type RenderScene = z.infer<typeof RenderSceneSchema>;
