@@ -17,6 +17,9 @@ import { arrivalFrame, findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyfra
 import { closingCentring, distanceToObject, faceAlignedOrientation, type ObjectShape } from './object-shapes.ts';
 import { smoothPoses } from './smooth-poses.ts';
 import { addSyncLabels } from './sync-labels.ts';
+import type { HandAnalysis } from './hand-analysis.ts';
+
+export type { HandAnalysis } from './hand-analysis.ts';
 
 export interface ExtractOptions {
   /** Which robot arm each hand drives (default: left → left, right → right). */
@@ -43,25 +46,6 @@ export interface ExtractOptions {
   waitTime?: number;
   /** Put the final approach to each grasp, and the first move away from each release, on the gripper's approach axis along its closing direction (default true). */
   straightApproach?: boolean;
-}
-
-export interface HandAnalysis {
-  hand: HandSide;
-  arm: ArmName;
-  poses: (Pose | null)[];
-  aperture: number[];
-  changes: ApertureChange[];
-  /** `opening`: for a release, the commanded opening after it (the widest the hand opened to, as a fraction). */
-  /**
-   * For a grasp, `centring`: the shift (m) along the gripper's closing axis that centres the
-   * object between the fingers; `alignment`: the turn (in the gripper frame) that makes the
-   * measured grasp face-on to the box grasped. Both apply to every keypose while the object is held.
-   */
-  events: { kind: 'grasp' | 'release'; frame: number; object?: string; opening?: number; centring?: number; alignment?: Quat }[];
-  keyframes: Keyframe[];
-  keyposes: (Keypose & { frame: number; reason: string })[];
-  /** Rest intervals [start, end] (frames). */
-  stops: { start: number; end: number }[];
 }
 
 export interface Extraction {

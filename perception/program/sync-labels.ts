@@ -5,7 +5,7 @@
  * only once the other has reached, gripped at and held its keypose with the same label).
  */
 import { HAND_SIDES, type HandSide } from '../../core/hands.ts';
-import type { HandAnalysis } from './extract-program.ts';
+import type { HandAnalysis } from './hand-analysis.ts';
 
 /** What labelling needs of one hand's analysis; `keyposes` is labelled in place (wait copies inserted). */
 export type SyncHand = Pick<HandAnalysis, 'events' | 'keyposes' | 'stops' | 'poses'>;
