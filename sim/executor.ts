@@ -9,7 +9,7 @@ import { YotoError } from '../core/errors.ts';
 import type { Pose, Quat } from '../core/geometry.ts';
 import { dist, lerp, quatAngle, quatMul, quatSlerp } from '../core/geometry.ts';
 import { ARMS, type ArmName, type Keypose, type Program } from '../core/program.ts';
-import type { World } from './world.ts';
+import type { ServoArms } from './servo-arms.ts';
 import { SERVO_IK } from './ik.ts';
 
 export interface ExecutorOptions {
@@ -69,7 +69,7 @@ class ArmRunner {
   constructor(
     readonly arm: ArmName,
     readonly keyposes: Keypose[],
-    readonly world: World,
+    readonly world: ServoArms,
     readonly opt: ExecutorOptions,
   ) {
     this.from = world.tcpPose(arm);
@@ -121,7 +121,7 @@ export class ProgramExecutor {
   failure?: ExecutionFailure;
 
   constructor(
-    readonly world: World,
+    readonly world: ServoArms,
     readonly program: Program,
     readonly opt: ExecutorOptions = DEFAULT_EXECUTOR,
   ) {
@@ -253,7 +253,7 @@ export interface UnreachableKeypose {
 }
 
 /** Every keypose IK cannot reach, each solved from the previous solution as the executor will. */
-export function findUnreachable(world: World, program: Program): UnreachableKeypose[] {
+export function findUnreachable(world: ServoArms, program: Program): UnreachableKeypose[] {
   const out: UnreachableKeypose[] = [];
   for (const a of ARMS) {
     let q = world.armCtrl(a);
@@ -275,7 +275,7 @@ export function describeUnreachable(u: UnreachableKeypose): string {
 }
 
 /** Check before running that IK reaches every keypose; a YotoError names the first that it does not. */
-export function checkReachability(world: World, program: Program, where = 'program'): void {
+export function checkReachability(world: ServoArms, program: Program, where = 'program'): void {
   const u = findUnreachable(world, program)[0];
   if (u) throw new YotoError(describeUnreachable(u), `${where}: arms.${u.arm}[${u.index}]`);
 }

@@ -2,6 +2,8 @@
 export { loadMujoco, compileMjcf } from './mujoco.ts';
 export { World, HOME_Q } from './world.ts';
 export { ArmIk, type IkResult, type IkOptions } from './ik.ts';
+export { KinematicArms, type ArmTwinState } from './kinematic-arms.ts';
+export type { ServoArms } from './servo-arms.ts';
 export { ProgramExecutor, checkReachability, findUnreachable, describeUnreachable, DEFAULT_EXECUTOR, type ExecutorOptions, type UnreachableKeypose } from './executor.ts';
 export { runEpisode, runControlled, type EpisodeResult, type EpisodeOptions, type Controller, type ControlledOptions } from './episode.ts';
 export { WaypointFollower, DEFAULT_FOLLOWER, type Waypoint, type FollowerOptions } from './waypoint-follower.ts';

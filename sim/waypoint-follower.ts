@@ -10,7 +10,7 @@ import { lerp, quatSlerp } from '../core/geometry.ts';
 import { ARMS, type ArmName } from '../core/program.ts';
 import { DEFAULT_EXECUTOR, type ExecutionFailure } from './executor.ts';
 import { SERVO_IK } from './ik.ts';
-import type { World } from './world.ts';
+import type { ServoArms } from './servo-arms.ts';
 
 export interface Waypoint {
   pose: Pose;
@@ -41,7 +41,7 @@ export class WaypointFollower {
   private readonly qCmd: Record<ArmName, number[]>;
 
   constructor(
-    readonly world: World,
+    readonly world: ServoArms,
     readonly opt: FollowerOptions,
   ) {
     this.qCmd = { left: world.armCtrl('left'), right: world.armCtrl('right') };
