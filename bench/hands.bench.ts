@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { HandLandmarker, type HandLandmarkerOptions } from '../perception/mediapipe/hand-landmarker.ts';
 import { detectStereoHands } from '../perception/mediapipe/stereo-hands.ts';
 import { openStereo } from '../perception/video/stereo.ts';
-import { PROJECT_ROOT } from '../core/browser.ts';
+import { PROJECT_ROOT } from '../core/static-server.ts';
 import { cpuDelta, processTreeCpu } from '../perception/mediapipe/process-cpu.ts';
 
 const LOOPS = 3; // the 12-frame fixture clip, played 3 times: 36 pairs

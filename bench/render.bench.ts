@@ -11,7 +11,7 @@ import { describeScene } from '../sim/render/render-scene.ts';
 import { captureFrame, type RenderFrame } from '../sim/render/render-frame.ts';
 import { orbitCamera } from '../sim/render/render-camera.ts';
 import { SceneRenderer } from '../sim/render/scene-renderer.ts';
-import { startStaticServer, readBody } from '../core/browser.ts';
+import { startStaticServer, readBody } from '../core/static-server.ts';
 
 const W = 640;
 const H = 480;

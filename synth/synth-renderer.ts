@@ -3,7 +3,8 @@
  * skinned human hands posed per frame, rendered from both cameras of the stereo rig.
  */
 import type { Page } from 'playwright-core';
-import { launchBrowser, startStaticServer, projectMounts, type BrowserSession, type StaticServer } from '../core/browser.ts';
+import { launchBrowser, type BrowserSession } from '../core/chromium.ts';
+import { startStaticServer, projectMounts, type StaticServer } from '../core/static-server.ts';
 import type { Pose } from '../core/geometry.ts';
 import { POSE_STRIDE } from '../sim/render/render-frame.ts';
 import { RenderSceneSchema, type RenderScene } from '../sim/render/render-scene.ts';

@@ -9,7 +9,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { launchBrowser, projectMounts, startStaticServer, type BrowserSession, type StaticServer } from '../../core/browser.ts';
+import { launchBrowser, type BrowserSession } from '../../core/chromium.ts';
+import { projectMounts, startStaticServer, type StaticServer } from '../../core/static-server.ts';
 import { YotoError } from '../../core/errors.ts';
 import { Vec3Schema } from '../../core/program.ts';
 import type { Frame } from '../video/decode.ts';

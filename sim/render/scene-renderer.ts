@@ -11,7 +11,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, startStaticServer, projectMounts, type BrowserSession, type StaticServer } from '../../core/browser.ts';
+import { launchBrowser, type BrowserSession } from '../../core/chromium.ts';
+import { startStaticServer, projectMounts, type StaticServer } from '../../core/static-server.ts';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import { RenderSceneSchema, type RenderScene } from './render-scene.ts';
 import { POSE_STRIDE, type RenderFrame } from './render-frame.ts';

@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStaticServer, launchBrowser, projectMounts, readBody, type StaticServer } from '../../core/browser.ts';
+import { launchBrowser } from '../../core/chromium.ts';
+import { startStaticServer, projectMounts, readBody, type StaticServer } from '../../core/static-server.ts';
 
 describe('static server', () => {
   let server: StaticServer;
