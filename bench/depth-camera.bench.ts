@@ -8,6 +8,7 @@ import { compileMjcf, loadMujoco, type MjData, type MjModel, type Mujoco } from 
 import { DepthCamera, type DepthCameraConfigInput } from '../sim/depth-camera.ts';
 import { quatToMat3 } from '../core/geometry.ts';
 import { Rng } from '../core/rng.ts';
+import { quantile } from '../core/stats.ts';
 
 function benchScene(): string {
   const rng = new Rng(1);
@@ -45,8 +46,7 @@ function medianMs(reps: number, f: () => void): number {
     f();
     t.push(performance.now() - t0);
   }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
+  return quantile(t, 0.5);
 }
 
 /** mj_multiRay over the same pixel rays as the camera; returns its time and how many pixels disagree with mj_ray. */

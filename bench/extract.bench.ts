@@ -21,6 +21,7 @@ import { dist, sub } from '../core/geometry.ts';
 import { LANDMARKS, HAND_SIDES } from '../core/hands.ts';
 import { readJsonFile } from '../core/read.ts';
 import { Rng } from '../core/rng.ts';
+import { quantile } from '../core/stats.ts';
 import { TASKS, runEpisode, sampleScene, World } from '../sim/index.ts';
 import { synthesize, TruthSchema } from '../synth/index.ts';
 import { handsFile, trackHands } from '../perception/hands/track-hands.ts';
@@ -34,11 +35,6 @@ import { readDetections } from '../perception/hands/detections-file.ts';
 import type { StereoCalibration } from '../perception/stereo-camera.ts';
 import { scoreExtraction, type TrueGripperChange } from '../perception/program/evaluate-extraction.ts';
 import { addTrack, emptyAnatomy } from './error-anatomy.ts';
-
-const q = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))] : NaN;
-};
 
 /** trackHands' result, rebuilt from stored detections with the shipped geometry (no MediaPipe). */
 function rebuildFromDetections(calib: StereoCalibration, detections: StereoDetections[]) {
@@ -189,13 +185,13 @@ export default async function bench(): Promise<void> {
   console.log('                         all frames           seen by both cameras');
   console.log('landmark              n   median mm   p95 mm      n   median mm   p95 mm');
   LANDMARKS.forEach((name, k) => {
-    const col = (e: number[]) => `${String(e.length).padStart(5)}   ${(q(e, 0.5) * 1000).toFixed(1).padStart(8)}   ${(q(e, 0.95) * 1000).toFixed(1).padStart(6)}`;
+    const col = (e: number[]) => `${String(e.length).padStart(5)}   ${(quantile(e, 0.5) * 1000).toFixed(1).padStart(8)}   ${(quantile(e, 0.95) * 1000).toFixed(1).padStart(6)}`;
     console.log(`${name.padEnd(18)} ${col(perJoint[k])}  ${col(perJointSeen[k])}`);
   });
   const summary = (pj: number[][]) => {
-    const med = Math.max(...keyJoints.map((k) => q(pj[k], 0.5))) * 1000;
-    const p95 = Math.max(...keyJoints.map((k) => q(pj[k], 0.95))) * 1000;
-    return `wrist and fingertips: worst median ${med.toFixed(1)} mm, worst p95 ${p95.toFixed(1)} mm; all landmarks median ${(q(pj.flat(), 0.5) * 1000).toFixed(1)} mm, p95 ${(q(pj.flat(), 0.95) * 1000).toFixed(1)} mm`;
+    const med = Math.max(...keyJoints.map((k) => quantile(pj[k], 0.5))) * 1000;
+    const p95 = Math.max(...keyJoints.map((k) => quantile(pj[k], 0.95))) * 1000;
+    return `wrist and fingertips: worst median ${med.toFixed(1)} mm, worst p95 ${p95.toFixed(1)} mm; all landmarks median ${(quantile(pj.flat(), 0.5) * 1000).toFixed(1)} mm, p95 ${(quantile(pj.flat(), 0.95) * 1000).toFixed(1)} mm`;
   };
   console.log(`shipped (shape fusion + landmark offsets): ${summary(perJoint)}`);
   console.log(`shipped, landmarks seen by both cameras: ${summary(perJointSeen)}`);
@@ -206,14 +202,14 @@ export default async function bench(): Promise<void> {
   console.log('landmark         total   depth  across    slow    fast');
   keyJoints.forEach((k, j) => {
     const a = anatomy[j];
-    const m = (x: number[]) => (q(x, 0.5) * 1000).toFixed(1).padStart(7);
+    const m = (x: number[]) => (quantile(x, 0.5) * 1000).toFixed(1).padStart(7);
     console.log(`${LANDMARKS[k].padEnd(14)} ${m(a.total)} ${m(a.depth)} ${m(a.across)} ${m(a.slow)} ${m(a.fast)}`);
   });
   for (const [name, G] of Object.entries(groups)) {
     if (G.replays === 0) continue;
     const tag = name === 'train' ? '[train: seeds 101–102, fitted and tuned on] ' : '';
     console.log(`\n${tag}program extraction: grasp/release timing errors ${G.eventErrors.length ? `max ${Math.max(...G.eventErrors)}, within ±3 frames: ${G.eventErrors.filter((e) => e <= 3).length}/${G.eventErrors.length}` : 'none matched'}; missed ${G.missed}, extra ${G.extra}`);
-    console.log(`${tag}keypose distance to the scripted keyposes: median ${(q(G.kpErrors, 0.5) * 100).toFixed(2)} cm, max ${(Math.max(...G.kpErrors) * 100).toFixed(2)} cm, within 1.5 cm: ${G.kpErrors.filter((e) => e <= 0.015).length}/${G.kpErrors.length} (goal: all ≤ 1.5 cm)`);
+    console.log(`${tag}keypose distance to the scripted keyposes: median ${(quantile(G.kpErrors, 0.5) * 100).toFixed(2)} cm, max ${(Math.max(...G.kpErrors) * 100).toFixed(2)} cm, within 1.5 cm: ${G.kpErrors.filter((e) => e <= 0.015).length}/${G.kpErrors.length} (goal: all ≤ 1.5 cm)`);
     console.log(`${tag}extracted programs replayed at the video's placement: ${G.successes}/${G.replays} succeed (goal ≥ 90%)`);
     if (G.jittered) console.log(`${tag}…with every keypose moved by 4 mm (σ): ${G.jitterOk}/${G.jittered} succeed`);
   }

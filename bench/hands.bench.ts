@@ -16,12 +16,11 @@ import { HandLandmarker, type HandLandmarkerOptions } from '../perception/mediap
 import { detectStereoHands } from '../perception/mediapipe/stereo-hands.ts';
 import { openStereo } from '../perception/video/stereo.ts';
 import { PROJECT_ROOT } from '../core/static-server.ts';
+import { quantile } from '../core/stats.ts';
 import { cpuDelta, processTreeCpu } from '../perception/mediapipe/process-cpu.ts';
 
 const LOOPS = 3; // the 12-frame fixture clip, played 3 times: 36 pairs
 const WARMUP = 6;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 
 export default async function (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'yoto-bench-hands-'));
@@ -91,7 +90,7 @@ export default async function (): Promise<void> {
           .sort((a, b) => b[1] - a[1])
           .map(([k, s]) => `${k} ${((s * 1000) / timed).toFixed(0)}`)
           .join(', ')}`);
-        console.log(`${name.padEnd(31)} ${openS.toFixed(1).padStart(6)}  ${rate.toFixed(2).padStart(7)}  ${median(ms).toFixed(0).padStart(14)}  ${`${found}/${(twin ? 4 : 2) * timed}`.padStart(11)}  ${(cpu * 1000).toFixed(0).padStart(11)}  ${(2 / cpu).toFixed(1).padStart(6)}`);
+        console.log(`${name.padEnd(31)} ${openS.toFixed(1).padStart(6)}  ${rate.toFixed(2).padStart(7)}  ${quantile(ms, 0.5).toFixed(0).padStart(14)}  ${`${found}/${(twin ? 4 : 2) * timed}`.padStart(11)}  ${(cpu * 1000).toFixed(0).padStart(11)}  ${(2 / cpu).toFixed(1).padStart(6)}`);
       } finally {
         await lm.close();
       }

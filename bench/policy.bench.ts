@@ -19,6 +19,7 @@ import { initTf, tf } from '../tf/index.ts';
 import { OTO } from '../compress/index.ts';
 import { actionDim, buildBidpModel, cosineWithWarmup, DEFAULT_BATCH, DEFAULT_MODEL, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, DEFAULT_TRAIN_STEPS, PROPRIO_DIM, type ModelConfig } from '../policy/index.ts';
 import { getTask, nominalScene, TASKS } from '../sim/index.ts';
+import { median } from '../core/stats.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -65,12 +66,6 @@ export function trainingStepConfigs(): TrainingStepConfig[] {
     model: { ...DEFAULT_MODEL, hidden: DEFAULT_TRAIN_HIDDEN, points: DEFAULT_POLICY_POINTS, proprioDim: PROPRIO_DIM, actionDim: d.A, seed: 0 },
   }));
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * One step the way trainPolicy takes it: HESSO's AdamW (sparsity 0) minimizing the ε MSE, which

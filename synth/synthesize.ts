@@ -13,6 +13,7 @@ import { dot, normalize, quatRotate } from '../core/geometry.ts';
 import { LANDMARKS } from '../core/hands.ts';
 import { ARMS, type ArmName, type Program } from '../core/program.ts';
 import type { Scene } from '../core/scene.ts';
+import { quantile } from '../core/stats.ts';
 import { encodePng } from '../sim/render/png.ts';
 import { flipRows } from '../sim/render/scene-renderer.ts';
 import { VideoEncoder } from '../core/video-encoder.ts';
@@ -92,12 +93,6 @@ const roundPose = (p: Pose): { position: [number, number, number]; quaternion: [
   position: r3(p.position),
   quaternion: [round(p.quaternion[0], 6), round(p.quaternion[1], 6), round(p.quaternion[2], 6), round(p.quaternion[3], 6)],
 });
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** A demonstration ready to render: what to draw per frame and its ground truth. */
 export interface Demonstration {
@@ -230,7 +225,8 @@ export async function synthesize(o: SynthOptions): Promise<SynthResult> {
   const handPixels = Object.fromEntries(
     ARMS.map((a) => [
       a,
-      median(
+      // The upper middle of an even count (quantile's nearest rank); 0 without frames.
+      quantile(
         truth.frames.flatMap((f) =>
           VIEWS.map((v) => {
             const px = f[a].pixels[v].filter((p) => p !== null);
@@ -240,7 +236,8 @@ export async function synthesize(o: SynthOptions): Promise<SynthResult> {
             return Math.max(Math.max(...us) - Math.min(...us), Math.max(...vs) - Math.min(...vs));
           }),
         ),
-      ),
+        0.5,
+      ) || 0,
     ]),
   ) as Record<ArmName, number>;
   return {

@@ -20,6 +20,7 @@ import { rodrigues } from '../calibration/calibration-parts.ts';
 import type { StereoCamera, Vec2 } from '../stereo-camera.ts';
 import { residualAndJacobian, triangulatePoint } from '../triangulate.ts';
 import { symmetricEigen, solve3, solveLinear } from '../../core/linalg.ts';
+import { quantile } from '../../core/stats.ts';
 
 export interface ShapeFusionOptions {
   /** Landmark noise in each view, pixels (weight of the images against the shape). Default 2. */
@@ -169,7 +170,7 @@ export function fuseHandWithShape(
   // One robust refit: drop points more than 2.5× the median distance (≥ 1.5 cm) from the shape.
   {
     const d = okIdx.map((k) => Math.hypot(...sub3(plain[k]!, applySim(init!, S[k]))));
-    const med = [...d].sort((a, b) => a - b)[d.length >> 1];
+    const med = quantile(d, 0.5); // the upper middle of an even count
     const lim = Math.max(0.015, 2.5 * med);
     const w1 = w0.map((w, k) => (plain[k] && Math.hypot(...sub3(plain[k]!, applySim(init!, S[k]))) <= lim ? w : 0));
     init = fitSimilarity(S, plain.map((p) => p ?? [0, 0, 0]), w1) ?? init;

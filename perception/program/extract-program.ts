@@ -12,7 +12,7 @@ import { PROGRAM_VERSION, type ArmName, type Keypose, type Program } from '../..
 import { YotoError } from '../../core/errors.ts';
 import { aperture, apertureFromViews, gripperPose, palmLength, pinchPoint, DEFAULT_HAND_OFFSETS, type HandOffset } from './gripper-pose.ts';
 import { detectApertureChanges, medianFilter, opensToRelease, settleGrasp, DEFAULT_GRIPPER_STATE, type ApertureChange, type GripperStateOptions } from './gripper-state.ts';
-import { median } from '../../core/stats.ts';
+import { median, quantile } from '../../core/stats.ts';
 import { arrivalFrame, findKeyframes, stopFrames, DEFAULT_KEYFRAMES, type Keyframe, type KeyframeOptions } from './keyframes.ts';
 import { closingCentring, distanceToObject, faceAlignedOrientation, type ObjectShape } from './object-shapes.ts';
 import { smoothPoses } from './smooth-poses.ts';
@@ -67,8 +67,8 @@ export function extractProgram(hands: Hands, o: ExtractOptions = {}): Extraction
     HAND_SIDES.map((h) => {
       const poses = smoothPoses(hands.frames.map((f) => (f[h]?.world ? gripperPose(f[h]!.world!, offsets[h]) : null)), o.smoothing ?? 3);
       // Image-based aperture where both views saw the hand (steadier), else the 3-D one.
-      const palms = hands.frames.flatMap((f) => (f[h]?.world ? [palmLength(f[h]!.world!)] : [])).sort((a, b) => a - b);
-      const palm = palms[Math.floor(palms.length / 2)] ?? 0.09;
+      const palms = hands.frames.flatMap((f) => (f[h]?.world ? [palmLength(f[h]!.world!)] : []));
+      const palm = palms.length ? quantile(palms, 0.5) : 0.09;
       const ap = hands.frames.map((f) => {
         const hf = f[h];
         if (!hf) return NaN;

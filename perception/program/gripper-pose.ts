@@ -9,6 +9,7 @@
  */
 import { add, cross, dist, normalize, quatFromAxes, quatMul, quatNormalize, quatRotate, scale, sub, type Pose, type Quat, type Vec3 } from '../../core/geometry.ts';
 import { LM, type HandSide } from '../../core/hands.ts';
+import { quantile } from '../../core/stats.ts';
 
 export type Landmarks = readonly Vec3[];
 
@@ -119,8 +120,7 @@ export function fitHandOffset(samples: { landmarks: Landmarks; gripper: Pose }[]
   let fit = meanHandOffset(kept, anchor, true);
   for (let pass = 0; pass < 2; pass++) {
     const miss = kept.map((s) => dist(gripperPose(s.landmarks, fit).position, s.gripper.position));
-    const sorted = [...miss].sort((a, b) => a - b);
-    const limit = Math.min(outlier, 3 * sorted[Math.floor(sorted.length / 2)]);
+    const limit = Math.min(outlier, 3 * quantile(miss, 0.5)); // the upper middle of an even count
     const next = kept.filter((_, i) => miss[i] <= limit);
     if (next.length === kept.length || next.length < Math.max(3, samples.length / 4)) break;
     kept = next;
@@ -151,10 +151,7 @@ function meanHandOffset(samples: { landmarks: Landmarks; gripper: Pose }[], anch
     for (let k = 0; k < 3; k++) t[k] += d[k] / samples.length;
   }
   if (median)
-    for (let k = 0; k < 3; k++) {
-      const v = ds.map((d) => d[k]).sort((a, b) => a - b);
-      t[k] = v[Math.floor(v.length / 2)];
-    }
+    for (let k = 0; k < 3; k++) t[k] = quantile(ds.map((d) => d[k]), 0.5); // upper middle of an even count
   const n = Math.hypot(...acc);
   return { anchor, position: t, quaternion: [acc[0] / n, acc[1] / n, acc[2] / n, acc[3] / n] };
 }

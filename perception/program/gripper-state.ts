@@ -5,6 +5,8 @@
  * rise. Hysteresis (the change must exceed `minChange`) and a minimum dwell between events keep
  * jitter from producing events.
  */
+import { quantile } from '../../core/stats.ts';
+
 export interface GripperStateOptions {
   /** Smallest aperture change that counts as opening or closing (m). */
   minChange: number;
@@ -58,8 +60,8 @@ export interface ApertureChange {
 /** Centred moving median: removes single-frame landmark glitches without delaying edges. */
 export function medianFilter(x: readonly number[], half = 2): number[] {
   return x.map((_, i) => {
-    const w = x.slice(Math.max(0, i - half), Math.min(x.length, i + half + 1)).filter(Number.isFinite).sort((a, b) => a - b);
-    return w.length ? w[Math.floor(w.length / 2)] : NaN;
+    // The upper middle of an even window: quantile's nearest rank at 0.5.
+    return quantile(x.slice(Math.max(0, i - half), Math.min(x.length, i + half + 1)).filter(Number.isFinite), 0.5);
   });
 }
 
@@ -181,8 +183,7 @@ function briefExcursion(c: ApertureChange, back: ApertureChange | undefined, o: 
 
 /** Median (upper middle) of the finite values: a level read through tracking dropouts. */
 function finiteMedian(xs: readonly number[]): number {
-  const v = xs.filter(Number.isFinite).sort((p, q) => p - q);
-  return v.length ? v[Math.floor(v.length / 2)] : NaN;
+  return quantile(xs.filter(Number.isFinite), 0.5);
 }
 
 /**
