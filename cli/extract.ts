@@ -6,7 +6,7 @@ import { YotoError } from '../core/errors.ts';
 import { readJsonFile } from '../core/read.ts';
 import { SceneSchema } from '../core/scene.ts';
 import { describeUnreachable, getTask, nominalScene, validateScene } from '../sim/index.ts';
-import { programFromHands } from '../perception/program/program-from-hands.ts';
+import { programFromHands } from '../perception/index.ts';
 import { action } from './run-command.ts';
 import { addStereoOptions, runHands, type StereoFlags } from './hands.ts';
 

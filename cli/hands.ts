@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { Progress } from '../core/progress.ts';
-import { readCalibration } from '../perception/calibration/read-calibration.ts';
-import { trackHands, type TrackHandsResult } from '../perception/hands/track-hands.ts';
-import type { StereoInput } from '../perception/video/stereo.ts';
+import { readCalibration, trackHands, type TrackHandsResult, type StereoInput } from '../perception/index.ts';
 import { action, intFlag } from './run-command.ts';
 
 export interface StereoFlags {

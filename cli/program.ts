@@ -7,7 +7,7 @@ import { HandsSchema } from '../core/hands.ts';
 import { readJsonFile } from '../core/read.ts';
 import { SceneSchema } from '../core/scene.ts';
 import { describeUnreachable, getTask, nominalScene, validateScene } from '../sim/index.ts';
-import { programFromHands } from '../perception/program/program-from-hands.ts';
+import { programFromHands } from '../perception/index.ts';
 import { action } from './run-command.ts';
 
 export function registerProgramCommand(program: Command): void {

@@ -4,9 +4,7 @@
  * images are rendered with this very pinhole model — x_right = R·x_left + T, and the left optical
  * frame in the world).
  */
-import type { StereoCalibration } from '../perception/stereo-camera.ts';
-import { calibrationFromPoses } from '../perception/calibration/rig-from-poses.ts';
-import { writeCalibration } from '../perception/calibration/yoto-calib.ts';
+import { calibrationFromPoses, writeCalibration, type StereoCalibration } from '../perception/index.ts';
 import type { StereoRig } from './stereo-rig.ts';
 
 /** Drop floating-point dust (1e-16 off-diagonals, 0.11999999999999997) from composed transforms. */
