@@ -10,11 +10,10 @@ import { YotoError } from '../core/errors.ts';
 import { parseWith } from '../core/read.ts';
 import { ProgramSchema, type Program } from '../core/program.ts';
 import type { Scene } from '../core/scene.ts';
-import { DepthCameraConfigSchema, getTask, nominalScene, validateScene, type DepthCameraConfig, type Task } from '../sim/index.ts';
+import { DepthCameraConfigSchema, getTask, nominalScene, placementRanges, validateScene, type DepthCameraConfig, type PlacementRange, type Task } from '../sim/index.ts';
 import type { CandidateContext, CandidateResult, FailureKind } from './candidate.ts';
 import { DATASET_FORMAT, DATASET_VERSION, type DatasetAttrs } from './dataset-layout.ts';
 import { DatasetWriter, type CommitStage } from './dataset-writer.ts';
-import { placementRanges, type PlacementRange } from './placement.ts';
 import { transformProgram } from './transform.ts';
 import { InlineRunner, WorkerPool, type CandidateRunner } from './worker-pool.ts';
 

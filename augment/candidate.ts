@@ -6,9 +6,8 @@
 import { isYotoError } from '../core/errors.ts';
 import type { Program } from '../core/program.ts';
 import type { Scene } from '../core/scene.ts';
-import { DepthCamera, World, checkReachability, getTask, runEpisode, validateScene, type DepthCameraConfig, type Task } from '../sim/index.ts';
+import { DepthCamera, World, checkReachability, getTask, runEpisode, samplePlacement, validateScene, type DepthCameraConfig, type PlacementRange, type Task } from '../sim/index.ts';
 import type { EpisodeRows } from './dataset-writer.ts';
-import { candidateSeed, samplePlacement, type PlacementRange } from './placement.ts';
 import { EpisodeRecorder } from './recorder.ts';
 import { transformProgram } from './transform.ts';
 
@@ -30,6 +29,18 @@ export type FailureKind = 'off-table' | 'unreachable' | 'execution' | 'task-fail
 export type CandidateResult =
   | { k: number; ok: true; rows: EpisodeRows; simTime: number }
   | { k: number; ok: false; kind: FailureKind; reason: string; simTime: number };
+
+/**
+ * Per-candidate seed: a hash of the run seed and the candidate index (not seed + k, so augmented
+ * placements do not coincide with `yoto sim run` evaluation seeds). Candidate k of a run gets its
+ * own seed, so a candidate's placement does not depend on which worker runs it.
+ */
+export function candidateSeed(seed: number, k: number): number {
+  let h = Math.imul((seed >>> 0) ^ 0x5bd1e995, 0x9e3779b1) >>> 0;
+  h = (h ^ Math.imul(k + 1, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 13)) >>> 0;
+}
 
 /** The placement and transformed program of candidate k (no simulation). */
 export function candidatePlan(ctx: CandidateContext, k: number, task: Task = getTask(ctx.task)): { scene: Scene; program: Program; seed: number } {

@@ -17,4 +17,4 @@ export function getTask(name: string): Task {
 }
 
 export type { Task, TaskObject, PlacementRange } from './task.ts';
-export { sampleScene, nominalScene, validateScene } from './placement.ts';
+export { sampleScene, samplePlacement, placementRanges, nominalScene, validateScene } from './placement.ts';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { quatFromYaw, quatMul, quatRotate, type Quat, type Vec3 } from '../../core/geometry.ts';
 import type { Program } from '../../core/program.ts';
 import type { Scene } from '../../core/scene.ts';
-import { candidateSeed, placementRanges, samplePlacement, transformProgram } from '../../augment/index.ts';
-import { getTask, nominalScene } from '../../sim/index.ts';
+import { candidateSeed, transformProgram } from '../../augment/index.ts';
+import { getTask, nominalScene, placementRanges, samplePlacement } from '../../sim/index.ts';
 
 const scene = (objects: Record<string, { position: Vec3; yaw: number }>): Scene => ({ version: 1, task: 't', frame: 'world', objects });
 const down: Quat = [1, 0, 0, 0]; // TCP z pointing down
