@@ -8,7 +8,7 @@ export { ProgramExecutor, checkReachability, findUnreachable, describeUnreachabl
 export { runEpisode, runControlled, type EpisodeResult, type EpisodeOptions, type Controller, type ControlledOptions } from './episode.ts';
 export { WaypointFollower, DEFAULT_FOLLOWER, type Waypoint, type FollowerOptions } from './waypoint-follower.ts';
 export { runEpisodes, type RunSummary, type RunEpisodesOptions } from './run-episodes.ts';
-export { TASKS, getTask, sampleScene, samplePlacement, placementRanges, nominalScene, validateScene, type Task, type TaskObject, type PlacementRange } from './tasks/index.ts';
+export { TASKS, getTask, sampleScene, samplePlacement, placementRanges, nominalScene, validateScene, type Task, type TaskObject, type TaskWorld, type PlacementRange } from './tasks/index.ts';
 export { renderEpisode, type RenderEpisodeOptions } from './render-episode.ts';
 export { WORKCELL_CAMERAS } from './workcell-cameras.ts';
 export { SceneRenderer } from './render/scene-renderer.ts';

@@ -6,9 +6,8 @@ import { add, quatFromYaw, quatRotate, sub, type Vec3 } from '../../core/geometr
 import { PROGRAM_VERSION, type Keypose, type Program } from '../../core/program.ts';
 import type { Scene } from '../../core/scene.ts';
 import { attrs, quat, vec } from '../mjcf/xml.ts';
-import type { World } from '../world.ts';
 import { foldYaw, topDown } from './gripper-frames.ts';
-import type { Task } from './task.ts';
+import type { Task, TaskWorld } from './task.ts';
 
 const CUBE = { half: 0.025, mass: 0.1 };
 /** Tray interior in the drawer body's frame (m). */
@@ -72,7 +71,7 @@ export const drawer: Task = {
 </body>`;
   },
 
-  check(world: World): boolean {
+  check(world: TaskWorld): boolean {
     const open = world.jointQ('drawer_slide');
     if (open < MIN_OPEN) return false;
     const d = world.bodyPose('drawer');

@@ -7,9 +7,8 @@ import { add, quatFromYaw, type Vec3 } from '../../core/geometry.ts';
 import { PROGRAM_VERSION, type Keypose, type Program } from '../../core/program.ts';
 import type { Scene } from '../../core/scene.ts';
 import { attrs, quat, vec } from '../mjcf/xml.ts';
-import type { World } from '../world.ts';
 import { foldYaw, pointing, topDown } from './gripper-frames.ts';
-import type { Task } from './task.ts';
+import type { Task, TaskWorld } from './task.ts';
 
 const CUBE = { half: 0.03, mass: 0.1 };
 const PAD = { half: 0.06, thickness: 0.005 };
@@ -54,7 +53,7 @@ export const handover: Task = {
 </body>`;
   },
 
-  check(world: World): boolean {
+  check(world: TaskWorld): boolean {
     const cube = world.bodyPose('cube').position;
     const pad = world.bodyPose('pad').position;
     const onPad = Math.hypot(cube[0] - pad[0], cube[1] - pad[1]) <= TOLERANCE && Math.abs(cube[2] - (pad[2] + PAD.thickness + CUBE.half)) < 0.005;

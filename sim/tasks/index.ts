@@ -16,5 +16,5 @@ export function getTask(name: string): Task {
   return t;
 }
 
-export type { Task, TaskObject, PlacementRange } from './task.ts';
+export type { Task, TaskObject, TaskWorld, PlacementRange } from './task.ts';
 export { sampleScene, samplePlacement, placementRanges, nominalScene, validateScene } from './placement.ts';

@@ -6,9 +6,8 @@ import { add, quatFromYaw, quatRotate, type Vec3 } from '../../core/geometry.ts'
 import { PROGRAM_VERSION, type Keypose, type Program } from '../../core/program.ts';
 import type { Scene } from '../../core/scene.ts';
 import { attrs, quat, vec } from '../mjcf/xml.ts';
-import type { World } from '../world.ts';
 import { foldYaw, topDown } from './gripper-frames.ts';
-import type { Task } from './task.ts';
+import type { Task, TaskWorld } from './task.ts';
 
 const BAR = { halfLength: 0.2, halfWidth: 0.02, halfHeight: 0.02, mass: 0.3 };
 const GRASP_OFFSET = 0.15; // grasp points along the bar from its centre
@@ -41,7 +40,7 @@ export const liftBar: Task = {
 </body>`;
   },
 
-  check(world: World): boolean {
+  check(world: TaskWorld): boolean {
     const start = world.scene.objects.bar.position;
     const pose = world.bodyPose('bar');
     const lifted = pose.position[2] - start[2] >= MIN_LIFT;

@@ -1,6 +1,6 @@
-import type { Program } from '../../core/program.ts';
+import type { Pose } from '../../core/geometry.ts';
+import type { ArmName, Program } from '../../core/program.ts';
 import type { Scene } from '../../core/scene.ts';
-import type { World } from '../world.ts';
 
 /** How far an object's placement may vary around its nominal pose (uniform, half-widths). */
 export interface PlacementRange {
@@ -19,6 +19,23 @@ export interface TaskObject {
   range: PlacementRange;
 }
 
+/**
+ * What a task's success test reads of the live workcell: the placement it started from, body
+ * poses, joint positions and contacts. sim/world.ts's World is one (described here, below the
+ * World, so that tasks and the World do not import each other).
+ */
+export interface TaskWorld {
+  readonly scene: Scene;
+  readonly arms: Record<ArmName, { readonly gripperBodyIds: readonly number[] }>;
+  bodyId(name: string): number;
+  /** Pose of a named body in `world`. */
+  bodyPose(name: string): Pose;
+  /** qpos of a named (1-dof) joint. */
+  jointQ(name: string): number;
+  /** Bodies in contact with any geom of the body with this id. */
+  contactsOf(bodyId: number): Set<number>;
+}
+
 export interface Task {
   name: string;
   /** YOTO's taxonomy of bimanual coordination. */
@@ -32,7 +49,7 @@ export interface Task {
   /** MJCF <body> elements for the objects at this placement. */
   objectsXml(scene: Scene): string;
   /** Is the success condition true in this state? */
-  check(world: World): boolean;
+  check(world: TaskWorld): boolean;
   /** How long (s) the condition must hold without interruption to count as success. */
   holdTime: number;
   /** Time limit (s) for one episode. */
