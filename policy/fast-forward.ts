@@ -4,7 +4,8 @@
  * arithmetic (tens of ms for ~10 M multiply-adds per denoise), so this reads the model's own graph
  * (toJSON inbound nodes) and weights once and runs plain loops. It is generic over the topology,
  * so it runs dense and HESSO-compressed models alike; it supports exactly the layer classes
- * buildBidpModel uses and throws naming the layer for anything else.
+ * buildBidpModel uses (LAYER_BUILDERS: one small builder per class, turning a layer into ops) and
+ * throws naming the layer for anything else.
  *
  * The inputs come in three tiers, and every value is computed only as often as what it depends
  * on changes:
@@ -166,8 +167,217 @@ function matmulT(x: Float32Array, rows: number, wt: Float32Array, ld: number, fr
   }
 }
 
+/** The ops built so far, and the helpers layer builders share. */
+class OpGraph {
+  readonly ops: Op[] = [];
+
+  add(op: Op): number {
+    this.ops.push(op);
+    return this.ops.length - 1;
+  }
+
+  depsOf(ins: readonly number[]): number {
+    return ins.reduce((d, i) => d | this.ops[i].deps, 0);
+  }
+
+  /**
+   * y = x·W[rows of x] + b for a rank-2 x; when x is a Concatenate of parts from different
+   * tiers, one partial product per tier (the bias in the first) and a sum at the top.
+   */
+  linear(name: string, x: number, w: Float32Array, b: Float32Array | null, m: number): number {
+    const src = this.ops[x];
+    const n = src.cols;
+    const wt = transpose(w, n, m);
+    const parts: { op: number; row: number }[] = [];
+    if (src.concat === true) {
+      let row = 0;
+      for (const p of src.inputs) {
+        parts.push({ op: p, row });
+        row += this.ops[p].cols;
+      }
+    }
+    const tiersOfParts = [...new Set(parts.map((p) => this.ops[p.op].deps))];
+    if (parts.length === 0 || tiersOfParts.length < 2) {
+      return this.add({
+        name,
+        deps: src.deps,
+        rank: 2,
+        rows: 1,
+        cols: m,
+        inputs: [x],
+        kernel: ([v], out) => {
+          matmulT(v, 1, wt, n, 0, n, m, out, false);
+          if (b) for (let j = 0; j < m; j++) out[j] += b[j];
+        },
+      });
+    }
+    const partials = tiersOfParts.map((deps, k) => {
+      const mine = parts.filter((p) => this.ops[p.op].deps === deps);
+      const cols = mine.map((p) => this.ops[p.op].cols);
+      const bias = k === 0 ? b : null;
+      return this.add({
+        name: `${name}/part${k}`,
+        deps,
+        rank: 2,
+        rows: 1,
+        cols: m,
+        inputs: mine.map((p) => p.op),
+        kernel: (ins, out) => {
+          mine.forEach((p, i) => matmulT(ins[i], 1, wt, n, p.row, cols[i], m, out, i > 0));
+          if (bias) for (let j = 0; j < m; j++) out[j] += bias[j];
+        },
+      });
+    });
+    return this.add({
+      name,
+      deps: this.depsOf(partials),
+      rank: 2,
+      rows: 1,
+      cols: m,
+      inputs: partials,
+      kernel: (ins, out) => {
+        out.set(ins[0]);
+        for (let i = 1; i < ins.length; i++) for (let j = 0; j < m; j++) out[j] += ins[i][j];
+      },
+    });
+  }
+}
+
+/** What a layer builder gets: the layer, its inputs, its weights and the graph to add ops to. */
+interface LayerContext {
+  name: string;
+  config: LayerJson['config'];
+  /** The input ops' indices and the ops; `x` is the first. */
+  inputs: number[];
+  ins: Op[];
+  x: Op;
+  weights: Float32Array[];
+  /** The tiers the layer depends on (its inputs', together). */
+  deps: number;
+  graph: OpGraph;
+}
+
+/** Adds a layer's ops to the graph and returns the op that holds its output. */
+type LayerBuilder = (c: LayerContext) => number;
+
+/** One builder per supported layer class (besides InputLayer, which the constructor reads). */
+const LAYER_BUILDERS: Readonly<Record<string, LayerBuilder>> = {
+  Dense: ({ name, config, inputs, x, weights, deps, graph }) => {
+    const act = activationOf(name, config.activation);
+    const [w, b = null] = weights;
+    const m = config.units as number;
+    if (w.length !== x.cols * m) throw new Error(`FastForward: layer '${name}' kernel has ${w.length} values, expected ${x.cols}×${m}`);
+    if (x.rank === 2) {
+      const lin = graph.linear(act === 'linear' ? name : `${name}/linear`, inputs[0], w, b, m);
+      if (act === 'linear') return lin;
+      return graph.add({ name, deps, rank: 2, rows: 1, cols: m, inputs: [lin], kernel: ([v], out) => {
+        out.set(v);
+        activate(act, out, 0, m);
+      } });
+    }
+    const wt = transpose(w, x.cols, m);
+    return graph.add({ name, deps, rank: 3, rows: x.rows, cols: m, inputs, kernel: ([v], out) => {
+      matmulT(v, x.rows, wt, x.cols, 0, x.cols, m, out, false);
+      if (b) for (let r = 0, o = 0; r < x.rows; r++) for (let j = 0; j < m; j++, o++) out[o] += b[j];
+      activate(act, out, 0, out.length);
+    } });
+  },
+
+  GlobalMaxPooling1D: ({ name, inputs, x, deps, graph }) => {
+    if (x.rank !== 3) throw new Error(`FastForward: layer '${name}' needs a [batch, N, C] input`);
+    const c = x.cols;
+    return graph.add({ name, deps, rank: 2, rows: 1, cols: c, inputs, kernel: ([v], out) => {
+      out.set(v.subarray(0, c));
+      for (let r = 1; r < x.rows; r++) for (let j = 0, o = r * c; j < c; j++, o++) if (v[o] > out[j]) out[j] = v[o];
+    } });
+  },
+
+  Concatenate: ({ name, config, inputs, ins, x, deps, graph }) => {
+    const axis = (config.axis as number | undefined) ?? -1;
+    if (axis !== -1 && axis !== x.rank - 1) throw new Error(`FastForward: layer '${name}' concatenates on axis ${axis}; only the last axis is supported`);
+    if (ins.some((i) => i.rank !== x.rank || i.rows !== x.rows)) throw new Error(`FastForward: layer '${name}' concatenates inputs of different shapes`);
+    const cols = ins.reduce((s, i) => s + i.cols, 0);
+    return graph.add({ name, deps, rank: x.rank, rows: x.rows, cols, concat: true, inputs, kernel: (vs, out) => {
+      let o = 0;
+      for (let r = 0; r < x.rows; r++) {
+        for (let k = 0; k < vs.length; k++) {
+          const c = ins[k].cols;
+          out.set(vs[k].subarray(r * c, (r + 1) * c), o);
+          o += c;
+        }
+      }
+    } });
+  },
+
+  Activation: ({ name, config, inputs, x, deps, graph }) => {
+    const act = activationOf(name, config.activation);
+    return graph.add({ name, deps, rank: x.rank, rows: x.rows, cols: x.cols, inputs, kernel: ([v], out) => {
+      out.set(v);
+      activate(act, out, 0, out.length);
+    } });
+  },
+
+  Add: ({ name, inputs, ins, x, deps, graph }) => {
+    if (ins.some((i) => i.rank !== x.rank || i.rows !== x.rows || i.cols !== x.cols)) throw new Error(`FastForward: layer '${name}' adds inputs of different shapes`);
+    return graph.add({ name, deps, rank: x.rank, rows: x.rows, cols: x.cols, inputs, kernel: (vs, out) => {
+      out.set(vs[0]);
+      for (let k = 1; k < vs.length; k++) {
+        const v = vs[k];
+        for (let j = 0; j < out.length; j++) out[j] += v[j];
+      }
+    } });
+  },
+
+  // As tf/layers/group-norm.ts: each group of consecutive channels normalized over its channels
+  // and all positions (population variance), then per-channel γ, β.
+  GroupNormalization: ({ name, config, inputs, x, weights, deps, graph }) => {
+    const groups = config.groups as number;
+    const eps = (config.epsilon as number | undefined) ?? 1e-5;
+    const c = x.cols;
+    const [gamma, beta] = weights;
+    if (c % groups !== 0) throw new Error(`FastForward: layer '${name}': ${c} channels do not split into ${groups} groups`);
+    if (gamma?.length !== c || beta?.length !== c) throw new Error(`FastForward: layer '${name}' needs gamma and beta of ${c} values`);
+    const size = c / groups;
+    const count = size * x.rows;
+    return graph.add({ name, deps, rank: x.rank, rows: x.rows, cols: c, inputs, kernel: ([v], out) => {
+      for (let g = 0; g < groups; g++) {
+        const c0 = g * size;
+        let sum = 0;
+        for (let r = 0; r < x.rows; r++) for (let j = r * c + c0, e = j + size; j < e; j++) sum += v[j];
+        const mean = sum / count;
+        let sq = 0;
+        for (let r = 0; r < x.rows; r++) for (let j = r * c + c0, e = j + size; j < e; j++) sq += (v[j] - mean) * (v[j] - mean);
+        const inv = 1 / Math.sqrt(sq / count + eps);
+        for (let r = 0; r < x.rows; r++) for (let k = c0, j = r * c + c0; k < c0 + size; k++, j++) out[j] = (v[j] - mean) * inv * gamma[k] + beta[k];
+      }
+    } });
+  },
+
+  // x·(1 + scale) + shift, [scale, shift] = cond·kernel + bias (tf/layers/film.ts).
+  FiLM: ({ name, inputs, ins, x, weights, graph }) => {
+    const cond = ins[1];
+    const c = x.cols;
+    const [w, b] = weights;
+    if (cond.rank !== 2 || w.length !== cond.cols * 2 * c) throw new Error(`FastForward: layer '${name}' kernel has ${w.length} values, expected ${cond.cols}×${2 * c} with a [batch, D] cond`);
+    const p = graph.linear(`${name}/params`, inputs[1], w, b, 2 * c);
+    return graph.add({ name, deps: graph.depsOf([inputs[0], p]), rank: x.rank, rows: x.rows, cols: c, inputs: [inputs[0], p], kernel: ([v, ss], out) => {
+      for (let r = 0, o = 0; r < x.rows; r++) for (let j = 0; j < c; j++, o++) out[o] = v[o] * (1 + ss[j]) + ss[c + j];
+    } });
+  },
+};
+
+/** The op holding a model input, in its tier. */
+function inputOp(graph: OpGraph, l: LayerJson, tiers: FastForwardTiers): number {
+  const name = l.config.name;
+  const shape = l.config.batch_input_shape as (number | null)[];
+  const tier = tiers.staticInputs.includes(name) ? STATIC : tiers.stepInputs.includes(name) ? STEP : tiers.dynamicInputs.includes(name) ? DYNAMIC : 0;
+  if (tier === 0) throw new Error(`FastForward: input '${name}' is in no tier (static ${tiers.staticInputs.join(', ')}; step ${tiers.stepInputs.join(', ')}; dynamic ${tiers.dynamicInputs.join(', ')})`);
+  if ((shape.length !== 2 && shape.length !== 3) || shape.slice(1).some((d) => d === null)) throw new Error(`FastForward: input '${name}' has shape [${shape.join(', ')}]; only fixed [batch, C] or [batch, N, C] is supported`);
+  return graph.add({ name, deps: tier, rank: shape.length as 2 | 3, rows: shape.length === 3 ? (shape[1] as number) : 1, cols: shape[shape.length - 1] as number, inputs: [], feed: name });
+}
+
 export class FastForward {
-  private readonly ops: Op[] = [];
+  private readonly ops: Op[];
   private readonly output: number;
   /** Op indices to run, in order, per tier. */
   private readonly staticOrder: number[] = [];
@@ -189,83 +399,14 @@ export class FastForward {
 
   constructor(model: tf.LayersModel, readonly tiers: FastForwardTiers = BIDP_TIERS) {
     const json = model.toJSON(null, false) as unknown as { config: { layers: LayerJson[]; output_layers: [string, number, number][] } };
+    const graph = new OpGraph();
+    this.ops = graph.ops;
     const byName = new Map<string, number>();
-    const add = (op: Op): number => {
-      this.ops.push(op);
-      return this.ops.length - 1;
-    };
-    const depsOf = (ins: number[]) => ins.reduce((d, i) => d | this.ops[i].deps, 0);
-
-    /**
-     * y = x·W[rows of x] + b for a rank-2 x; when x is a Concatenate of parts from different
-     * tiers, one partial product per tier (the bias in the first) and a sum at the top.
-     */
-    const linear = (name: string, x: number, w: Float32Array, b: Float32Array | null, m: number): number => {
-      const src = this.ops[x];
-      const n = src.cols;
-      const wt = transpose(w, n, m);
-      const parts: { op: number; row: number }[] = [];
-      if (src.concat === true) {
-        let row = 0;
-        for (const p of src.inputs) {
-          parts.push({ op: p, row });
-          row += this.ops[p].cols;
-        }
-      }
-      const tiersOfParts = [...new Set(parts.map((p) => this.ops[p.op].deps))];
-      if (parts.length === 0 || tiersOfParts.length < 2) {
-        return add({
-          name,
-          deps: src.deps,
-          rank: 2,
-          rows: 1,
-          cols: m,
-          inputs: [x],
-          kernel: ([v], out) => {
-            matmulT(v, 1, wt, n, 0, n, m, out, false);
-            if (b) for (let j = 0; j < m; j++) out[j] += b[j];
-          },
-        });
-      }
-      const partials = tiersOfParts.map((deps, k) => {
-        const mine = parts.filter((p) => this.ops[p.op].deps === deps);
-        const bias = k === 0 ? b : null;
-        return add({
-          name: `${name}/part${k}`,
-          deps,
-          rank: 2,
-          rows: 1,
-          cols: m,
-          inputs: mine.map((p) => p.op),
-          kernel: (ins, out) => {
-            mine.forEach((p, i) => matmulT(ins[i], 1, wt, n, p.row, this.ops[p.op].cols, m, out, i > 0));
-            if (bias) for (let j = 0; j < m; j++) out[j] += bias[j];
-          },
-        });
-      });
-      return add({
-        name,
-        deps: depsOf(partials),
-        rank: 2,
-        rows: 1,
-        cols: m,
-        inputs: partials,
-        kernel: (ins, out) => {
-          out.set(ins[0]);
-          for (let i = 1; i < ins.length; i++) for (let j = 0; j < m; j++) out[j] += ins[i][j];
-        },
-      });
-    };
-
     for (const l of json.config.layers) {
       const name = l.config.name;
       const cls = l.class_name;
       if (cls === 'InputLayer') {
-        const shape = l.config.batch_input_shape as (number | null)[];
-        const tier = tiers.staticInputs.includes(name) ? STATIC : tiers.stepInputs.includes(name) ? STEP : tiers.dynamicInputs.includes(name) ? DYNAMIC : 0;
-        if (tier === 0) throw new Error(`FastForward: input '${name}' is in no tier (static ${tiers.staticInputs.join(', ')}; step ${tiers.stepInputs.join(', ')}; dynamic ${tiers.dynamicInputs.join(', ')})`);
-        if ((shape.length !== 2 && shape.length !== 3) || shape.slice(1).some((d) => d === null)) throw new Error(`FastForward: input '${name}' has shape [${shape.join(', ')}]; only fixed [batch, C] or [batch, N, C] is supported`);
-        byName.set(name, add({ name, deps: tier, rank: shape.length as 2 | 3, rows: shape.length === 3 ? (shape[1] as number) : 1, cols: shape[shape.length - 1] as number, inputs: [], feed: name }));
+        byName.set(name, inputOp(graph, l, tiers));
         continue;
       }
       if (l.inbound_nodes.length !== 1) throw new Error(`FastForward: layer '${name}' is applied ${l.inbound_nodes.length} times; only once is supported`);
@@ -274,119 +415,12 @@ export class FastForward {
         if (i === undefined || tensorIndex !== 0) throw new Error(`FastForward: layer '${name}' reads '${src}' before it is computed`);
         return i;
       });
-      const ins = inputs.map((i) => this.ops[i]);
+      const build = Object.hasOwn(LAYER_BUILDERS, cls) ? LAYER_BUILDERS[cls] : undefined;
+      if (!build) throw new Error(`FastForward: layer '${name}' has unsupported class '${cls}' (supported: InputLayer, ${Object.keys(LAYER_BUILDERS).join(', ')})`);
       const layer = model.getLayer(name);
+      const ins = inputs.map((i) => this.ops[i]);
       const weights = layer.getWeights().map((t) => t.dataSync() as Float32Array);
-      const deps = depsOf(inputs);
-      const x = ins[0];
-      let op: number;
-      switch (cls) {
-        case 'Dense': {
-          const act = activationOf(name, l.config.activation);
-          const [w, b = null] = weights;
-          const m = l.config.units as number;
-          if (w.length !== x.cols * m) throw new Error(`FastForward: layer '${name}' kernel has ${w.length} values, expected ${x.cols}×${m}`);
-          if (x.rank === 2) {
-            const lin = linear(act === 'linear' ? name : `${name}/linear`, inputs[0], w, b, m);
-            op = act === 'linear' ? lin : add({ name, deps, rank: 2, rows: 1, cols: m, inputs: [lin], kernel: ([v], out) => {
-              out.set(v);
-              activate(act, out, 0, m);
-            } });
-          } else {
-            const wt = transpose(w, x.cols, m);
-            op = add({ name, deps, rank: 3, rows: x.rows, cols: m, inputs, kernel: ([v], out) => {
-              matmulT(v, x.rows, wt, x.cols, 0, x.cols, m, out, false);
-              if (b) for (let r = 0, o = 0; r < x.rows; r++) for (let j = 0; j < m; j++, o++) out[o] += b[j];
-              activate(act, out, 0, out.length);
-            } });
-          }
-          break;
-        }
-        case 'GlobalMaxPooling1D': {
-          if (x.rank !== 3) throw new Error(`FastForward: layer '${name}' needs a [batch, N, C] input`);
-          const c = x.cols;
-          op = add({ name, deps, rank: 2, rows: 1, cols: c, inputs, kernel: ([v], out) => {
-            out.set(v.subarray(0, c));
-            for (let r = 1; r < x.rows; r++) for (let j = 0, o = r * c; j < c; j++, o++) if (v[o] > out[j]) out[j] = v[o];
-          } });
-          break;
-        }
-        case 'Concatenate': {
-          const axis = (l.config.axis as number | undefined) ?? -1;
-          if (axis !== -1 && axis !== x.rank - 1) throw new Error(`FastForward: layer '${name}' concatenates on axis ${axis}; only the last axis is supported`);
-          if (ins.some((i) => i.rank !== x.rank || i.rows !== x.rows)) throw new Error(`FastForward: layer '${name}' concatenates inputs of different shapes`);
-          const cols = ins.reduce((s, i) => s + i.cols, 0);
-          op = add({ name, deps, rank: x.rank, rows: x.rows, cols, concat: true, inputs, kernel: (vs, out) => {
-            let o = 0;
-            for (let r = 0; r < x.rows; r++) {
-              for (let k = 0; k < vs.length; k++) {
-                const c = ins[k].cols;
-                out.set(vs[k].subarray(r * c, (r + 1) * c), o);
-                o += c;
-              }
-            }
-          } });
-          break;
-        }
-        case 'Activation': {
-          const act = activationOf(name, l.config.activation);
-          op = add({ name, deps, rank: x.rank, rows: x.rows, cols: x.cols, inputs, kernel: ([v], out) => {
-            out.set(v);
-            activate(act, out, 0, out.length);
-          } });
-          break;
-        }
-        case 'Add': {
-          if (ins.some((i) => i.rank !== x.rank || i.rows !== x.rows || i.cols !== x.cols)) throw new Error(`FastForward: layer '${name}' adds inputs of different shapes`);
-          op = add({ name, deps, rank: x.rank, rows: x.rows, cols: x.cols, inputs, kernel: (vs, out) => {
-            out.set(vs[0]);
-            for (let k = 1; k < vs.length; k++) {
-              const v = vs[k];
-              for (let j = 0; j < out.length; j++) out[j] += v[j];
-            }
-          } });
-          break;
-        }
-        case 'GroupNormalization': {
-          // As tf/layers/group-norm.ts: each group of consecutive channels normalized over its
-          // channels and all positions (population variance), then per-channel γ, β.
-          const groups = l.config.groups as number;
-          const eps = (l.config.epsilon as number | undefined) ?? 1e-5;
-          const c = x.cols;
-          const [gamma, beta] = weights;
-          if (c % groups !== 0) throw new Error(`FastForward: layer '${name}': ${c} channels do not split into ${groups} groups`);
-          if (gamma?.length !== c || beta?.length !== c) throw new Error(`FastForward: layer '${name}' needs gamma and beta of ${c} values`);
-          const size = c / groups;
-          const count = size * x.rows;
-          op = add({ name, deps, rank: x.rank, rows: x.rows, cols: c, inputs, kernel: ([v], out) => {
-            for (let g = 0; g < groups; g++) {
-              const c0 = g * size;
-              let sum = 0;
-              for (let r = 0; r < x.rows; r++) for (let j = r * c + c0, e = j + size; j < e; j++) sum += v[j];
-              const mean = sum / count;
-              let sq = 0;
-              for (let r = 0; r < x.rows; r++) for (let j = r * c + c0, e = j + size; j < e; j++) sq += (v[j] - mean) * (v[j] - mean);
-              const inv = 1 / Math.sqrt(sq / count + eps);
-              for (let r = 0; r < x.rows; r++) for (let k = c0, j = r * c + c0; k < c0 + size; k++, j++) out[j] = (v[j] - mean) * inv * gamma[k] + beta[k];
-            }
-          } });
-          break;
-        }
-        case 'FiLM': {
-          // x·(1 + scale) + shift, [scale, shift] = cond·kernel + bias (tf/layers/film.ts).
-          const cond = ins[1];
-          const c = x.cols;
-          const [w, b] = weights;
-          if (cond.rank !== 2 || w.length !== cond.cols * 2 * c) throw new Error(`FastForward: layer '${name}' kernel has ${w.length} values, expected ${cond.cols}×${2 * c} with a [batch, D] cond`);
-          const p = linear(`${name}/params`, inputs[1], w, b, 2 * c);
-          op = add({ name, deps: depsOf([inputs[0], p]), rank: x.rank, rows: x.rows, cols: c, inputs: [inputs[0], p], kernel: ([v, ss], out) => {
-            for (let r = 0, o = 0; r < x.rows; r++) for (let j = 0; j < c; j++, o++) out[o] = v[o] * (1 + ss[j]) + ss[c + j];
-          } });
-          break;
-        }
-        default:
-          throw new Error(`FastForward: layer '${name}' has unsupported class '${cls}' (supported: InputLayer, Dense, GlobalMaxPooling1D, Concatenate, Activation, Add, GroupNormalization, FiLM)`);
-      }
+      const op = build({ name, config: l.config, inputs, ins, x: ins[0], weights, deps: graph.depsOf(inputs), graph });
       const shape = layer.outputShape as (number | null)[];
       const o = this.ops[op];
       if (shape.length !== o.rank || shape[shape.length - 1] !== o.cols || (o.rank === 3 ? shape[1] : 1) !== o.rows) throw new Error(`FastForward: layer '${name}' output [${shape.join(', ')}] is not [${o.rows}, ${o.cols}]`);
