@@ -12,6 +12,7 @@ import { registerDatasetCommand } from './dataset.ts';
 import { registerTrainCommand } from './train.ts';
 import { registerEvalCommand } from './eval.ts';
 import { registerPolicyCommand } from './policy.ts';
+import { registerDeployCommand } from './deploy.ts';
 
 // `yoto ... | head` closes stdout early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -39,5 +40,6 @@ registerTrainCommand(program);
 registerEvalCommand(program);
 registerPolicyCommand(program);
 registerCompressCommand(program);
+registerDeployCommand(program);
 
 await program.parseAsync(process.argv);

@@ -27,6 +27,8 @@ export interface PlanSource {
   plan?(): unknown;
   /** Inference times so far, ms (policies). */
   readonly inferenceMs?: readonly number[];
+  /** End the run once the task status reports success (a chunk policy never finishes by itself). */
+  readonly stopOnSuccess?: boolean;
 }
 
 export type DeployEnd = 'done' | 'success' | 'timeout' | 'e-stop' | 'error' | 'not-confirmed';
@@ -39,8 +41,10 @@ export interface DeployResult {
   steps: number;
   /** Commands per second of the run's duration. */
   rate_hz: number;
-  /** Joint readings received → command sent, ms. */
+  /** Joint readings received → command sent, ms on the robot's clock (0 on the sim clock, which stands still while yoto computes). */
   latency_ms: { p50: number; p99: number };
+  /** Wall time from taking the readings to sending the command, ms (the loop's own work, inference included). */
+  compute_ms: { p50: number; p99: number };
   /** Policy inference per prediction, ms (policies only). */
   inference_ms?: { p50: number; p99: number; count: number };
   /** Times the loop held the arms for stale or missing readings. */
@@ -96,6 +100,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
   const twin = await KinematicArms.create({ left: config.arms.left.base, right: config.arms.right.base });
 
   const latencies: number[] = [];
+  const computes: number[] = [];
   let steps = 0;
   let holds = 0;
   let staleTicks = 0;
@@ -125,6 +130,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       steps,
       rate_hz: round(dur > 0 ? steps / dur : 0),
       latency_ms: { p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) },
+      compute_ms: { p50: round(quantile(computes, 0.5)), p99: round(quantile(computes, 0.99)) },
       ...(inf && inf.length ? { inference_ms: { p50: round(quantile(inf, 0.5)), p99: round(quantile(inf, 0.99)), count: inf.length } } : {}),
       holds,
       stale_ticks: staleTicks,
@@ -187,11 +193,16 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       }
       if (holding) log('fresh joint readings again: resuming');
       holding = false;
+      const wall0 = performance.now();
       const newest = Math.max(obs.arms.left.receivedAt, obs.arms.right.receivedAt);
       lastUsed = newest;
       safety.checkObservation(obs, robot.now());
       for (const a of ARMS) twin.observe(a, obs.arms[a]);
       if (obs.taskStatus) lastSuccess = obs.taskStatus.success;
+      if (plan.stopOnSuccess && lastSuccess) {
+        robot.hold();
+        return finish('success');
+      }
       plan.tick?.(twin, obs);
       controller.control();
       if (controller.failure) throw new YotoError(`${controller.failure.arm} arm, keypose ${controller.failure.keypose}: ${controller.failure.reason}`, 'deploy');
@@ -204,6 +215,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       if (!o.dryRun) robot.send(command);
       const latencyMs = robot.now() - newest;
       latencies.push(latencyMs);
+      computes.push(performance.now() - wall0);
       steps++;
       const p = plan.plan?.();
       if (p !== undefined) robot.publishPlan?.(p);

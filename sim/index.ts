@@ -15,4 +15,4 @@ export { SceneRenderer } from './render/scene-renderer.ts';
 export { describeScene } from './render/render-scene.ts';
 export { captureFrame } from './render/render-frame.ts';
 export type { RenderCamera } from './render/render-camera.ts';
-export { DepthCamera, DepthCameraConfigSchema, type DepthCameraConfig, type PointCloud } from './depth-camera.ts';
+export { DepthCamera, DepthCameraConfigSchema, type DepthCameraConfig, type DepthCameraConfigInput, type PointCloud } from './depth-camera.ts';
