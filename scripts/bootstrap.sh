@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+# ROS 1 for test/ros (roscore, rospy, the message packages; its fake rosbridge needs websockets).
+if ! command -v roscore >/dev/null 2>&1 ||
+  ! /usr/bin/python3 -c 'import rospy, websockets, sensor_msgs.msg, trajectory_msgs.msg, std_srvs.srv' >/dev/null 2>&1; then
+  need+=(ros-core python3-rospy python3-sensor-msgs python3-trajectory-msgs python3-geometry-msgs python3-std-srvs python3-std-msgs python3-websockets)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then
     echo "bootstrap: missing Debian packages: ${need[*]} (run as root or install them: apt-get install ${need[*]})" >&2
