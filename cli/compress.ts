@@ -11,7 +11,7 @@ import { compressModelFolder } from '../compress/compress-folder.ts';
 import { join } from 'node:path';
 import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
-import { compressPolicy, loadPolicy, loadTrainingData, savePolicy, writeLossCurve } from '../policy/index.ts';
+import { compressPolicy, loadTrainingData, Policy, writeLossCurve } from '../policy/index.ts';
 import { human, printComparison, statsRow } from './policy-report.ts';
 import { action, intFlag } from './run-command.ts';
 
@@ -100,7 +100,7 @@ async function compressPolicyCommand(o: { policy: string; data?: string; steps: 
   if (!o.data) throw new YotoError('HESSO fine-tunes on the training data: give --data dataset/', '--policy');
   if (!(o.sparsity > 0)) throw new YotoError('must be above 0 for a policy', '--sparsity');
   const { backend } = await initTf();
-  const policy = await loadPolicy(o.policy);
+  const policy = await Policy.load(o.policy);
   const chunk = policy.meta.chunk;
   const data = await loadTrainingData(o.data, { action: policy.meta.action, horizon: chunk?.horizon, execute: chunk?.execute });
   if (!o.json) console.log(`backend ${backend}; fine-tuning ${o.policy} with HESSO to group sparsity ${o.sparsity} for ${o.steps} steps`);
@@ -116,14 +116,15 @@ async function compressPolicyCommand(o: { policy: string; data?: string; steps: 
     onStep: (s) => progress.tick(1, `loss ${s.loss.toFixed(4)}  ${s.stepsPerS.toFixed(2)} steps/s`),
   });
   progress.finish();
-  await savePolicy(o.out, r.subnet.model, r.meta);
-  await savePolicy(join(o.out, 'sparse'), r.sparse, r.meta);
-  writeLossCurve(join(o.out, 'loss.svg'), r.losses, `${r.meta.task}: HESSO fine-tuning loss (sparsity ${o.sparsity})`);
-  const before = await statsRow('dense', policy.model, policy.meta, o.evalEpisodes);
-  const after = await statsRow('compressed', r.subnet.model, r.meta, o.evalEpisodes);
+  const small = r.subnet.policy;
+  await small.save(o.out);
+  await r.sparse.save(join(o.out, 'sparse'));
+  writeLossCurve(join(o.out, 'loss.svg'), r.losses, `${small.task}: HESSO fine-tuning loss (sparsity ${o.sparsity})`);
+  const before = await statsRow('dense', policy, o.evalEpisodes);
+  const after = await statsRow('compressed', small, o.evalEpisodes);
   const rep = r.subnet.report;
   if (o.json) {
-    console.log(JSON.stringify({ out: o.out, task: r.meta.task, backend, sparsity: o.sparsity, removed_groups: rep.removedGroups, prunable_groups: rep.prunableGroups, max_abs_diff: r.subnet.maxAbsDiff, before, after }));
+    console.log(JSON.stringify({ out: o.out, task: small.task, backend, sparsity: o.sparsity, removed_groups: rep.removedGroups, prunable_groups: rep.prunableGroups, max_abs_diff: r.subnet.maxAbsDiff, before, after }));
     return;
   }
   console.log(`${rep.removedGroups} of ${rep.prunableGroups} prunable groups removed`);

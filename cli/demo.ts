@@ -17,7 +17,7 @@ import { getTask, renderEpisode, runEpisode, validateScene, WORKCELL_CAMERAS } f
 import { readCalibration, trackHands, programFromHands } from '../perception/index.ts';
 import { augment, datasetInfo } from '../augment/index.ts';
 import { initTf } from '../tf/index.ts';
-import { evaluatePolicy, loadTrainingData, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
+import { evaluatePolicy, loadTrainingData, trainPolicy, writeLossCurve } from '../policy/index.ts';
 import { action, intFlag } from './run-command.ts';
 
 export function registerDemo(program: Command): void {
@@ -100,11 +100,11 @@ export function registerDemo(program: Command): void {
           const pbar = new Progress({ total: opts.policySteps, label: 'train', unit: 'step', quiet: opts.json });
           const tr = await trainPolicy({ data, out: dir, steps: opts.policySteps, seed: opts.seed, onStep: (st) => pbar.tick(1, `loss ${st.loss.toFixed(4)}`) });
           pbar.finish();
-          await savePolicy(dir, tr.model, tr.meta);
+          await tr.policy.save(dir);
           writeLossCurve(join(dir, 'loss.svg'), tr.losses, `${task.name}: BiDP training loss (demo)`);
           lap('train', t);
           t = performance.now();
-          const ev = opts.evalEpisodes > 0 ? await evaluatePolicy(tr.model, tr.meta, { episodes: opts.evalEpisodes, seed: 1000 }) : undefined;
+          const ev = opts.evalEpisodes > 0 ? await evaluatePolicy(tr.policy, { episodes: opts.evalEpisodes, seed: 1000 }) : undefined;
           lap('eval', t);
           policy = { dir, steps: opts.policySteps, successes: ev?.successes ?? 0, episodes: ev?.episodes ?? 0, latency: ev?.latency_ms_p50 ?? NaN };
         }

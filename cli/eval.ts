@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { initTf } from '../tf/index.ts';
-import { evaluatePolicy, loadPolicy } from '../policy/index.ts';
+import { evaluatePolicy, Policy } from '../policy/index.ts';
 import { action, intFlag } from './run-command.ts';
 
 interface EvalFlags {
@@ -31,12 +31,13 @@ export function registerEvalCommand(program: Command): void {
     .action(
       action(async (o: EvalFlags) => {
         const { backend } = await initTf();
-        const { model, meta } = await loadPolicy(o.policy);
+        const policy = await Policy.load(o.policy);
+        const meta = policy.meta;
         if (o.task && o.task !== meta.task) throw new YotoError(`the policy was trained for ${meta.task}, not ${o.task}`, '--task');
         if (o.openLoop && meta.chunk) throw new YotoError('a chunk policy re-observes after every chunk; --open-loop is for program policies', '--open-loop');
         const progress = new Progress({ total: o.episodes, label: `eval ${meta.task}`, unit: 'episode', quiet: o.json });
         let ok = 0;
-        const s = await evaluatePolicy(model, meta, {
+        const s = await evaluatePolicy(policy, {
           episodes: o.episodes,
           seed: o.seed,
           closedLoop: !o.openLoop,

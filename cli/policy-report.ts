@@ -1,6 +1,5 @@
 /** The before/after table the compression commands print. */
-import type { tf } from '../tf/index.ts';
-import { evaluatePolicy, policyStats, type PolicyFile, type PolicyStats } from '../policy/index.ts';
+import { evaluatePolicy, policyStats, type Policy, type PolicyStats } from '../policy/index.ts';
 
 export interface StatsRow extends PolicyStats {
   name: string;
@@ -9,9 +8,9 @@ export interface StatsRow extends PolicyStats {
 }
 
 /** Sizes, FLOPs, denoise latency and (episodes > 0) success over held-out placements. */
-export async function statsRow(name: string, model: tf.LayersModel, meta: PolicyFile, episodes: number, seed = 100000): Promise<StatsRow> {
-  const s = policyStats(model, meta);
-  const ev = episodes > 0 ? await evaluatePolicy(model, meta, { episodes, seed }) : null;
+export async function statsRow(name: string, policy: Policy, episodes: number, seed = 100000): Promise<StatsRow> {
+  const s = policyStats(policy);
+  const ev = episodes > 0 ? await evaluatePolicy(policy, { episodes, seed }) : null;
   return { name, ...s, episodes, success_rate: ev ? ev.success_rate : null };
 }
 

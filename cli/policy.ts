@@ -1,7 +1,7 @@
 /** `yoto policy info`: what a policy folder holds. */
 import type { Command } from 'commander';
 import { initTf } from '../tf/index.ts';
-import { loadPolicy, policyStats } from '../policy/index.ts';
+import { Policy, policyStats } from '../policy/index.ts';
 import { human } from './policy-report.ts';
 import { action, intFlag } from './run-command.ts';
 
@@ -17,8 +17,9 @@ export function registerPolicyCommand(program: Command): void {
     .action(
       action(async (dir: string, o: { latencyRuns: number; json?: boolean }) => {
         const { backend } = await initTf();
-        const { model, meta } = await loadPolicy(dir);
-        const s = policyStats(model, meta, o.latencyRuns);
+        const policy = await Policy.load(dir);
+        const { model, meta } = policy;
+        const s = policyStats(policy, o.latencyRuns);
         const t = meta.training;
         const layers = model.layers.filter((l) => l.countParams() > 0).map((l) => ({ name: l.name, class: l.getClassName(), params: l.countParams(), output: l.outputShape }));
         if (o.json) return void console.log(JSON.stringify({ dir, backend, task: meta.task, action: meta.action, ...(meta.chunk ? { chunk: meta.chunk } : {}), keyposes: { left: meta.template.arms.left.length, right: meta.template.arms.right.length }, points: meta.cloudPoints, diffusion: meta.diffusion, ...s, training: t, layers }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { YotoError } from '../core/errors.ts';
 import { Progress } from '../core/progress.ts';
 import { initTf } from '../tf/index.ts';
-import { CHUNK_STEP_DIM, KEYPOSE_DIM, DEFAULT_BATCH, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, DEFAULT_TRAIN_STEPS, loadTrainingData, policySubnet, savePolicy, trainPolicy, writeLossCurve } from '../policy/index.ts';
+import { CHUNK_STEP_DIM, KEYPOSE_DIM, DEFAULT_BATCH, DEFAULT_POLICY_POINTS, DEFAULT_TRAIN_HIDDEN, DEFAULT_TRAIN_STEPS, loadTrainingData, policySubnet, trainPolicy, writeLossCurve } from '../policy/index.ts';
 import { action, intFlag } from './run-command.ts';
 import { printComparison, statsRow } from './policy-report.ts';
 
@@ -104,23 +104,24 @@ export function registerTrainCommand(program: Command): void {
         });
         progress.finish();
         const title = `${data.attrs.task}: BiDP training loss${c ? ', dense chunks' : ''}${o.hesso ? ` (HESSO, sparsity ${o.sparsity})` : ''}`;
+        const meta = r.policy.meta;
         if (!o.hesso) {
-          await savePolicy(o.out, r.model, r.meta);
+          await r.policy.save(o.out);
           writeLossCurve(join(o.out, 'loss.svg'), r.losses, title);
-          const summary = { out: o.out, task: r.meta.task, backend, steps: o.steps, wall_s: r.meta.training.wall_s, final_loss: r.meta.training.final_loss };
+          const summary = { out: o.out, task: meta.task, backend, steps: o.steps, wall_s: meta.training.wall_s, final_loss: meta.training.final_loss };
           if (o.json) console.log(JSON.stringify(summary));
-          else console.log(`trained in ${(r.meta.training.wall_s / 60).toFixed(1)} min, final loss ${r.meta.training.final_loss.toFixed(4)}; wrote ${o.out}/ (model.json, weights.bin, policy.json, loss.svg)`);
+          else console.log(`trained in ${(meta.training.wall_s / 60).toFixed(1)} min, final loss ${meta.training.final_loss.toFixed(4)}; wrote ${o.out}/ (model.json, weights.bin, policy.json, loss.svg)`);
           return;
         }
-        const sub = await policySubnet(r.model, r.meta);
-        await savePolicy(join(o.out, 'sparse'), r.model, r.meta);
-        await savePolicy(o.out, sub.model, r.meta);
+        const sub = await policySubnet(r.policy);
+        await r.policy.save(join(o.out, 'sparse'));
+        await sub.policy.save(o.out);
         writeLossCurve(join(o.out, 'loss.svg'), r.losses, title);
-        const before = await statsRow('group-sparse', r.model, r.meta, o.evalEpisodes);
-        const after = await statsRow('subnet', sub.model, r.meta, o.evalEpisodes);
-        const summary = { out: o.out, task: r.meta.task, backend, steps: o.steps, wall_s: r.meta.training.wall_s, final_loss: r.meta.training.final_loss, sparsity: o.sparsity, max_abs_diff: sub.maxAbsDiff, before, after };
+        const before = await statsRow('group-sparse', r.policy, o.evalEpisodes);
+        const after = await statsRow('subnet', sub.policy, o.evalEpisodes);
+        const summary = { out: o.out, task: meta.task, backend, steps: o.steps, wall_s: meta.training.wall_s, final_loss: meta.training.final_loss, sparsity: o.sparsity, max_abs_diff: sub.maxAbsDiff, before, after };
         if (o.json) return void console.log(JSON.stringify(summary));
-        console.log(`trained with HESSO in ${(r.meta.training.wall_s / 60).toFixed(1)} min; ${sub.report.removedGroups} of ${sub.report.prunableGroups} prunable groups removed`);
+        console.log(`trained with HESSO in ${(meta.training.wall_s / 60).toFixed(1)} min; ${sub.report.removedGroups} of ${sub.report.prunableGroups} prunable groups removed`);
         printComparison(before, after);
         console.log(`subnet vs group-sparse network: max |Δ| = ${sub.maxAbsDiff.toExponential(2)}`);
         console.log(`wrote ${o.out}/ (the subnet) and ${o.out}/sparse/`);

@@ -5,22 +5,21 @@
  * (left, then right): [gripper, x, y, z, 6-D rotation] — the keypose layout of action-codec.ts,
  * so both actions normalize and decode the same way.
  */
-import { z } from 'zod';
-import type { Waypoint } from '../sim/index.ts';
+import type { Pose } from '../core/geometry.ts';
 import { ARMS, type ArmName } from '../core/program.ts';
 import { decodeKeypose, encodeKeypose, KEYPOSE_DIM } from './action-codec.ts';
 
-export const ChunkSpecSchema = z.strictObject({
-  /** Steps predicted at once (Diffusion Policy: 16). */
-  horizon: z.number().int().min(2),
-  /** Steps executed before re-observing (Diffusion Policy: 8). */
-  execute: z.number().int().min(1),
-  /** Steps per second of sim time (the dataset's record_hz). */
-  hz: z.number().positive(),
-});
-export type ChunkSpec = z.infer<typeof ChunkSpecSchema>;
+/**
+ * One commanded step of one arm: a TCP pose and a gripper opening (the shape sim's
+ * WaypointFollower and a robot's follower take; policy/ does not import sim/).
+ */
+export interface ChunkWaypoint {
+  pose: Pose;
+  gripper: number;
+}
 
-export const DEFAULT_CHUNK = { horizon: 16, execute: 8 } as const;
+/** A predicted chunk: per arm, `horizon` waypoints `1/hz` s apart. */
+export type ActionChunk = Record<ArmName, ChunkWaypoint[]>;
 
 /** Numbers per chunk step: both arms' [gripper, position, 6-D rotation]. */
 export const CHUNK_STEP_DIM = 2 * KEYPOSE_DIM;
@@ -59,8 +58,8 @@ export function chunkTargets(tcp: ArrayLike<number>, gripper: ArrayLike<number>,
 }
 
 /** A predicted chunk (unnormalized) → per arm, `horizon` waypoints; openings clamped to [0, 1]. */
-export function decodeChunk(v: ArrayLike<number>, horizon: number): Record<ArmName, Waypoint[]> {
-  const out: Record<ArmName, Waypoint[]> = { left: [], right: [] };
+export function decodeChunk(v: ArrayLike<number>, horizon: number): ActionChunk {
+  const out: ActionChunk = { left: [], right: [] };
   for (let k = 0; k < horizon; k++) {
     ARMS.forEach((a, j) => {
       const d = decodeKeypose(v, k * CHUNK_STEP_DIM + j * KEYPOSE_DIM);

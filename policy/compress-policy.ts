@@ -8,20 +8,22 @@ import { buildBidpModel } from './model.ts';
 import { tf } from '../tf/index.ts';
 import { YotoError } from '../core/errors.ts';
 import { PROPRIO_DIM } from './observation.ts';
-import type { PolicyFile } from './policy-file.ts';
+import type { Policy } from './policy.ts';
 import { trainPolicy, type TrainOptions } from './train.ts';
 import type { TrainingData } from './training-data.ts';
 
 export interface SubnetResult {
-  model: tf.LayersModel;
+  /** The subnet with the group-sparse policy's file. */
+  policy: Policy;
   report: SubnetReport;
   /** Largest |subnet − group-sparse| output on random inputs (should be ~1e-6). */
   maxAbsDiff: number;
 }
 
-/** The dense subnet of a group-sparse policy network. */
-export async function policySubnet(sparse: tf.LayersModel, meta: PolicyFile): Promise<SubnetResult> {
-  const oto = new OTO(sparse);
+/** The dense subnet of a group-sparse policy. */
+export async function policySubnet(sparse: Policy): Promise<SubnetResult> {
+  const meta = sparse.meta;
+  const oto = new OTO(sparse.model);
   const { model, report } = await oto.constructSubnet();
   const B = 4;
   const inputs = [
@@ -30,19 +32,26 @@ export async function policySubnet(sparse: tf.LayersModel, meta: PolicyFile): Pr
     tf.randomNormal([B, meta.model.tembDim], 0, 1, 'float32', 3),
     tf.randomNormal([B, meta.model.actionDim], 0, 1, 'float32', 4),
   ];
-  const maxAbsDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(sparse.predict(inputs) as tf.Tensor, model.predict(inputs) as tf.Tensor))).dataSync()[0]);
+  const maxAbsDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(sparse.model.predict(inputs) as tf.Tensor, model.predict(inputs) as tf.Tensor))).dataSync()[0]);
   tf.dispose(inputs);
-  return { model, report, maxAbsDiff };
+  return { policy: sparse.withModel(model), report, maxAbsDiff };
 }
 
 export interface CompressPolicyOptions extends Omit<TrainOptions, 'data' | 'init' | 'hessoSparsity' | 'model' | 'points'> {
   data: TrainingData;
-  policy: { model: tf.LayersModel; meta: PolicyFile };
+  policy: Policy;
   sparsity: number;
 }
 
-/** Fine-tunes with HESSO and returns the subnet with the policy's metadata. */
-export async function compressPolicy(o: CompressPolicyOptions): Promise<{ sparse: tf.LayersModel; subnet: SubnetResult; meta: PolicyFile; losses: { step: number; loss: number }[] }> {
+export interface CompressPolicyResult {
+  /** The fine-tuned group-sparse policy (the dense architecture, zero groups). */
+  sparse: Policy;
+  subnet: SubnetResult;
+  losses: { step: number; loss: number }[];
+}
+
+/** Fine-tunes with HESSO and returns the group-sparse policy and its subnet (both with the fine-tuned policy's file). */
+export async function compressPolicy(o: CompressPolicyOptions): Promise<CompressPolicyResult> {
   const { meta } = o.policy;
   if (meta.task !== o.data.attrs.task) throw new YotoError(`the policy is for task ${meta.task}, the dataset for ${o.data.attrs.task}`, '--data');
   if (meta.action !== o.data.action) throw new YotoError(`the policy predicts ${meta.action}s, the training data was loaded as ${o.data.action}s`, '--data');
@@ -61,6 +70,6 @@ export async function compressPolicy(o: CompressPolicyOptions): Promise<{ sparse
     diffusion: meta.diffusion,
     seed: o.seed ?? meta.training.seed,
   });
-  const subnet = await policySubnet(r.model, r.meta);
-  return { sparse: r.model, subnet, meta: r.meta, losses: r.losses };
+  const subnet = await policySubnet(r.policy);
+  return { sparse: r.policy, subnet, losses: r.losses };
 }

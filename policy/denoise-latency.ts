@@ -1,10 +1,8 @@
 /** Latency of one full denoise (observation encoding + DDIM steps) at batch 1, as the robot sees it. */
 import { Rng } from '../core/rng.ts';
-import { quantile } from './evaluate.ts';
+import { quantile } from '../core/stats.ts';
 import { PROPRIO_DIM } from './observation.ts';
-import type { PolicyFile } from './policy-file.ts';
-import { PolicySampler } from './sampler.ts';
-import type { tf } from '../tf/index.ts';
+import type { Policy } from './policy.ts';
 
 export interface DenoiseLatency {
   p50: number;
@@ -13,8 +11,8 @@ export interface DenoiseLatency {
   inferenceSteps: number;
 }
 
-export function measureDenoiseLatency(model: tf.LayersModel, meta: PolicyFile, runs = 30, inferenceSteps?: number): DenoiseLatency {
-  const sampler = new PolicySampler(model, meta, inferenceSteps);
+export function measureDenoiseLatency(policy: Policy, runs = 30, inferenceSteps?: number): DenoiseLatency {
+  const sampler = policy.sampler(inferenceSteps);
   const rng = new Rng(7);
   const P = 512;
   const cloud = Float32Array.from({ length: P * 3 }, () => rng.uniform(-0.5, 0.5));
@@ -25,5 +23,5 @@ export function measureDenoiseLatency(model: tf.LayersModel, meta: PolicyFile, r
     sampler.predictVector({ cloud, cloudPoints: P, proprio }, i);
     if (i >= 3) times.push(performance.now() - t0);
   }
-  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), runs, inferenceSteps: inferenceSteps ?? meta.diffusion.inferenceSteps };
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), runs, inferenceSteps: inferenceSteps ?? policy.inferenceSteps };
 }

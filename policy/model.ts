@@ -13,37 +13,9 @@
  * keypose program, a short vector with no time axis to convolve over, and on this machine's wasm
  * backend the MLP trains ~10× faster per parameter (see bench/policy.bench.ts).
  */
-import { z } from 'zod';
 import { tf } from '../tf/index.ts';
 import { FiLM, GroupNormalization } from '../compress/index.ts';
-
-export const ModelConfigSchema = z.strictObject({
-  points: z.number().int().positive(),
-  proprioDim: z.number().int().positive(),
-  actionDim: z.number().int().positive(),
-  /** Widths of the shared per-point layers; the last is the pooled feature. */
-  pointWidths: z.array(z.number().int().positive()).min(1),
-  /** Width of the observation feature after pooling and of the proprio feature. */
-  obsFeature: z.number().int().positive(),
-  proprioFeature: z.number().int().positive(),
-  tembDim: z.number().int().positive().multipleOf(2),
-  hidden: z.number().int().positive(),
-  blocks: z.number().int().positive(),
-  groups: z.number().int().positive(),
-  seed: z.number().int(),
-});
-export type ModelConfig = z.infer<typeof ModelConfigSchema>;
-
-export const DEFAULT_MODEL: Omit<ModelConfig, 'points' | 'proprioDim' | 'actionDim'> = {
-  pointWidths: [64, 128, 256],
-  obsFeature: 128,
-  proprioFeature: 64,
-  tembDim: 64,
-  hidden: 512,
-  blocks: 3,
-  groups: 8,
-  seed: 0,
-};
+import type { ModelConfig } from './config.ts';
 
 export const INPUT_NAMES = ['points', 'proprio', 'temb', 'noisy'] as const;
 

@@ -1,8 +1,7 @@
 /** What `yoto policy info` and the compression reports print about one policy network. */
 import { countModel } from '../compress/index.ts';
-import type { tf } from '../tf/index.ts';
 import { measureDenoiseLatency } from './denoise-latency.ts';
-import type { PolicyFile } from './policy-file.ts';
+import type { Policy } from './policy.ts';
 
 export interface PolicyStats {
   params: number;
@@ -25,11 +24,11 @@ export interface PolicyStats {
  */
 const ONCE_PER_PREDICTION = /^(point_|proprio_|temb_)|_film$/;
 
-export function policyStats(model: tf.LayersModel, meta: PolicyFile, latencyRuns = 20): PolicyStats {
-  const c = countModel(model);
+export function policyStats(policy: Policy, latencyRuns = 20): PolicyStats {
+  const c = countModel(policy.model);
   const obs = c.layers.filter((l) => ONCE_PER_PREDICTION.test(l.layer)).reduce((n, l) => n + l.macs, 0);
-  const steps = meta.diffusion.inferenceSteps;
-  const lat = latencyRuns > 0 ? measureDenoiseLatency(model, meta, latencyRuns) : null;
+  const steps = policy.inferenceSteps;
+  const lat = latencyRuns > 0 ? measureDenoiseLatency(policy, latencyRuns) : null;
   return {
     params: c.params,
     macs: c.macs,

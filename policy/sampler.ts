@@ -4,16 +4,15 @@
  * timestep embeddings' layers once per sampler, only the noisy-action layers at every step.
  * The weights are read when the sampler is made: make a new one after changing the model's.
  */
-import type { ArmName, Program } from '../core/program.ts';
-import type { Waypoint } from '../sim/index.ts';
-import { decodeChunk } from './action-chunk.ts';
+import type { Program } from '../core/program.ts';
+import { decodeChunk, type ActionChunk } from './action-chunk.ts';
 import { Rng } from '../core/rng.ts';
 import type { tf } from '../tf/index.ts';
 import { decodeProgram } from './action-codec.ts';
 import { ddimStep, ddimTimesteps, makeSchedule, timestepEmbedding, type Schedule } from './diffusion.ts';
 import { Normalizer } from './normalizer.ts';
 import { PROPRIO_DIM, selectPoints } from './observation.ts';
-import type { PolicyFile } from './policy-file.ts';
+import type { PolicyFile } from './config.ts';
 import { FastForward } from './fast-forward.ts';
 
 export interface Observation {
@@ -69,7 +68,7 @@ export class PolicySampler {
   }
 
   /** A 'chunk' policy's prediction: each arm's next `horizon` waypoints. */
-  predictChunk(obs: Observation, seed: number): Record<ArmName, Waypoint[]> {
+  predictChunk(obs: Observation, seed: number): ActionChunk {
     const c = this.meta.chunk;
     if (!c) throw new Error(`PolicySampler.predictChunk: a '${this.meta.action}' policy predicts programs (predict)`);
     return decodeChunk(this.predictVector(obs, seed), c.horizon);

@@ -17,10 +17,22 @@ import { OTO, saveModelFolder, type Hesso, type HessoStateMeta } from '../compre
 import { addNoise, makeSchedule, timestepEmbedding, type Schedule } from './diffusion.ts';
 import { Ema } from './ema.ts';
 import { cosineWithWarmup } from './lr-schedule.ts';
-import { buildBidpModel, DEFAULT_MODEL, type ModelConfig } from './model.ts';
+import { buildBidpModel } from './model.ts';
 import { PROPRIO_DIM, selectPoints } from './observation.ts';
 import { KEYPOSE_DIM } from './action-codec.ts';
-import { POLICY_FORMAT, POLICY_VERSION, type DiffusionConfig, type PolicyFile } from './policy-file.ts';
+import {
+  DEFAULT_BATCH,
+  DEFAULT_DIFFUSION,
+  DEFAULT_MODEL,
+  DEFAULT_POLICY_POINTS,
+  DEFAULT_TRAIN,
+  POLICY_FORMAT,
+  POLICY_VERSION,
+  type DiffusionConfig,
+  type ModelConfig,
+  type PolicyFile,
+} from './config.ts';
+import { Policy } from './policy.ts';
 import type { TrainingData } from './training-data.ts';
 
 export interface TrainOptions {
@@ -47,9 +59,8 @@ export interface TrainOptions {
 }
 
 export interface TrainResult {
-  /** The EMA weights (group-sparse when trained with HESSO). */
-  model: tf.LayersModel;
-  meta: PolicyFile;
+  /** The trained policy: the EMA weights (group-sparse when trained with HESSO) and its file. */
+  policy: Policy;
   losses: { step: number; loss: number }[];
   prunedGroupIds: number[];
 }
@@ -62,19 +73,6 @@ const CheckpointStateSchema = z.strictObject({
   hesso: z.unknown(),
   fingerprint: z.string(),
 });
-
-/**
- * x₀-prediction by default: on this machine's step budget it is the one that lands on the right
- * program (the tiny overfit test: within 7 mm after 600 steps, where ε-prediction still mixes up
- * the episodes); ε-prediction, Diffusion Policy's default, stays available.
- */
-export const DEFAULT_DIFFUSION: DiffusionConfig = { beta: 'squaredcos_cap_v2', trainSteps: 100, inferenceSteps: 10, prediction: 'sample' };
-export const DEFAULT_POLICY_POINTS = 128;
-/** `yoto train`'s defaults (the benches time the same settings). */
-export const DEFAULT_BATCH = 64;
-export const DEFAULT_TRAIN_STEPS = 2000;
-/** The denoiser width `yoto train` uses (library callers that pass none get DEFAULT_MODEL's). */
-export const DEFAULT_TRAIN_HIDDEN = 256;
 
 /** step k's batch seed: a hash of the run seed and k. */
 function stepSeed(seed: number, k: number): number {
@@ -137,8 +135,8 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   const d = o.data;
   const B = o.batch ?? DEFAULT_BATCH;
   const N = o.points ?? DEFAULT_POLICY_POINTS;
-  const lr = o.lr ?? 1e-3;
-  const seed = o.seed ?? 0;
+  const lr = o.lr ?? DEFAULT_TRAIN.lr;
+  const seed = o.seed ?? DEFAULT_TRAIN.seed;
   const steps = o.steps;
   if (!Number.isInteger(steps) || steps < 1) throw new YotoError(`must be a positive integer, got ${steps}`, '--steps');
   if (N > d.cloudPoints) throw new YotoError(`the policy takes ${N} points but the dataset's clouds have ${d.cloudPoints}`, '--points');
@@ -150,8 +148,8 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   const model = buildBidpModel(cfg);
   if (o.init) model.setWeights(o.init.getWeights());
   const oto = new OTO(model);
-  const sched = cosineWithWarmup(lr, o.warmup ?? Math.min(500, Math.round(steps * 0.05)), steps);
-  const opt: Hesso = oto.hesso({ variant: 'adamw', lr: sched, weightDecay: o.weightDecay ?? 1e-6, targetGroupSparsity: o.hessoSparsity ?? 0, totalSteps: steps });
+  const sched = cosineWithWarmup(lr, o.warmup ?? DEFAULT_TRAIN.warmup(steps), steps);
+  const opt: Hesso = oto.hesso({ variant: 'adamw', lr: sched, weightDecay: o.weightDecay ?? DEFAULT_TRAIN.weightDecay, targetGroupSparsity: o.hessoSparsity ?? 0, totalSteps: steps });
   const ema = new Ema(model);
 
   let start = 0;
@@ -174,7 +172,39 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
     losses = st.losses;
   }
 
-  const every = o.checkpointEvery ?? 500;
+  // The policy being trained: its file as it will be saved, less what only the end of the run knows.
+  const training: PolicyFile['training'] = {
+    dataset: d.dir,
+    task: d.attrs.task,
+    episodes: d.episodes,
+    frames: d.frames,
+    steps,
+    batch: B,
+    lr,
+    seed,
+    backend: currentTfBackend() ?? 'unknown',
+    wall_s: NaN,
+    final_loss: NaN,
+  };
+  const draft: PolicyFile = {
+    format: POLICY_FORMAT,
+    version: POLICY_VERSION,
+    task: d.attrs.task,
+    action: d.action,
+    ...(d.chunk ? { chunk: d.chunk } : {}),
+    template: d.template,
+    scene: d.attrs.scene,
+    ranges: d.attrs.ranges,
+    model: cfg,
+    diffusion,
+    camera: d.attrs.camera,
+    cloudPoints: N,
+    normalizers: { points: d.norm.points.toJSON(), proprio: d.norm.proprio.toJSON(), action: d.norm.action.toJSON() },
+    training,
+  };
+  const policy = new Policy(model, draft);
+
+  const every = o.checkpointEvery ?? DEFAULT_TRAIN.checkpointEvery;
   const t0 = performance.now();
   let windowLoss = 0;
   let windowN = 0;
@@ -183,15 +213,7 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   for (let k = start; k < steps; k++) {
     const rng = new Rng(stepSeed(seed, k));
     const b = makeBatch(d, schedule, B, N, cfg.tembDim, rng);
-    const inputs = [
-      tf.tensor3d(b.points, [B, N, 3]),
-      tf.tensor2d(b.proprio, [B, PROPRIO_DIM]),
-      tf.tensor2d(b.temb, [B, cfg.tembDim]),
-      tf.tensor2d(b.noisy, [B, d.actionDim]),
-    ];
-    const target = tf.tensor2d(diffusion.prediction === 'sample' ? b.x0 : b.eps, [B, d.actionDim]);
-    const loss = opt.minimize(() => tf.losses.meanSquaredError(target, model.apply(inputs, { training: true }) as tf.Tensor) as tf.Scalar);
-    tf.dispose([...inputs, target]);
+    const loss = opt.minimize(() => policy.computeLoss(b));
     if (!Number.isFinite(loss)) throw new YotoError(`the loss became ${loss} at step ${k} (try a smaller --lr)`, 'yoto train');
     ema.update(k);
     windowLoss += loss;
@@ -223,35 +245,10 @@ export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
   if (prunedGroupIds.length > 0) new OTO(out).zeroGroupsById(prunedGroupIds);
 
   const meta: PolicyFile = {
-    format: POLICY_FORMAT,
-    version: POLICY_VERSION,
-    task: d.attrs.task,
-    action: d.action,
-    ...(d.chunk ? { chunk: d.chunk } : {}),
-    template: d.template,
-    scene: d.attrs.scene,
-    ranges: d.attrs.ranges,
-    model: cfg,
-    diffusion,
-    camera: d.attrs.camera,
-    cloudPoints: N,
-    normalizers: { points: d.norm.points.toJSON(), proprio: d.norm.proprio.toJSON(), action: d.norm.action.toJSON() },
-    training: {
-      dataset: d.dir,
-      task: d.attrs.task,
-      episodes: d.episodes,
-      frames: d.frames,
-      steps,
-      batch: B,
-      lr,
-      seed,
-      backend: currentTfBackend() ?? 'unknown',
-      wall_s: wall,
-      final_loss: losses.at(-1)?.loss ?? NaN,
-      ...(hessoInfo ? { hesso: hessoInfo } : {}),
-    },
+    ...draft,
+    training: { ...training, wall_s: wall, final_loss: losses.at(-1)?.loss ?? NaN, ...(hessoInfo ? { hesso: hessoInfo } : {}) },
   };
-  return { model: out, meta, losses, prunedGroupIds };
+  return { policy: new Policy(out, meta), losses, prunedGroupIds };
 }
 
 /**

@@ -14,7 +14,8 @@ import type { Quat } from '../core/geometry.ts';
 import type { Program } from '../core/program.ts';
 import { YotoError } from '../core/errors.ts';
 import { actionDim, encodeProgram } from './action-codec.ts';
-import { chunkDim, chunkTargets, DEFAULT_CHUNK, type ChunkSpec } from './action-chunk.ts';
+import { chunkDim, chunkTargets } from './action-chunk.ts';
+import { DEFAULT_CHUNK, type ChunkSpec } from './config.ts';
 import { Normalizer } from './normalizer.ts';
 import { PROPRIO_DIM, proprioRow } from './observation.ts';
 

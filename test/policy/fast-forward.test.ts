@@ -4,11 +4,11 @@ import { Rng } from '../../core/rng.ts';
 import { initTf, tf } from '../../tf/index.ts';
 import { GroupNormalization, OTO } from '../../compress/index.ts';
 import { FastForward } from '../../policy/fast-forward.ts';
-import { buildBidpModel, type ModelConfig } from '../../policy/model.ts';
+import { buildBidpModel } from '../../policy/model.ts';
+import type { ModelConfig, PolicyFile } from '../../policy/config.ts';
 import { ddimStep, ddimTimesteps, makeSchedule, timestepEmbedding } from '../../policy/diffusion.ts';
 import { Normalizer } from '../../policy/normalizer.ts';
 import { PROPRIO_DIM, selectPoints } from '../../policy/observation.ts';
-import type { PolicyFile } from '../../policy/policy-file.ts';
 import { PolicySampler } from '../../policy/sampler.ts';
 
 beforeAll(async () => {

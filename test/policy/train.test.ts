@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../tf/index.ts';
-import { loadPolicy, makeBatch, makeSchedule, Normalizer, PolicySampler, policySubnet, PROPRIO_DIM, savePolicy, trainPolicy, type TrainingData, type TrainOptions } from '../../policy/index.ts';
+import { makeBatch, makeSchedule, Normalizer, Policy, policySubnet, PROPRIO_DIM, trainPolicy, type TrainingData, type TrainOptions } from '../../policy/index.ts';
 import { Rng } from '../../core/rng.ts';
 import { tinyData, TINY_MODEL } from './tiny-data.ts';
 
@@ -34,21 +34,21 @@ describe('trainPolicy', () => {
     expect(counts[1]).toBe(counts[0]);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(losses.slice(-50))).toBeLessThan(0.3 * mean(losses.slice(0, 20)));
-    const sampler = new PolicySampler(r.model, r.meta);
+    const policy = r.policy;
     const A = data.actionDim;
     for (let e = 0; e < data.episodes; e++) {
       const f = e * 6;
-      const v = sampler.predictVector({ cloud: data.clouds.subarray(f * 96, (f + 1) * 96), cloudPoints: 32, proprio: data.proprio.subarray(f * PROPRIO_DIM, (f + 1) * PROPRIO_DIM) }, e);
+      const v = policy.predictVector({ cloud: data.clouds.subarray(f * 96, (f + 1) * 96), cloudPoints: 32, proprio: data.proprio.subarray(f * PROPRIO_DIM, (f + 1) * PROPRIO_DIM) }, e);
       // keypose x positions (the only thing that varies) within 3 cm over a 40 cm spread
       expect(Math.abs(v[1] - data.actions[e * A + 1])).toBeLessThan(0.03);
       expect(Math.abs(v[11] - data.actions[e * A + 11])).toBeLessThan(0.03);
     }
     // save → load gives the same network outputs and the same programs
-    await savePolicy(join(dir, 'saved'), r.model, r.meta);
-    const back = await loadPolicy(join(dir, 'saved'));
-    expect(back.meta).toEqual(JSON.parse(JSON.stringify(r.meta)));
+    await policy.save(join(dir, 'saved'));
+    const back = await Policy.load(join(dir, 'saved'));
+    expect(back.meta).toEqual(JSON.parse(JSON.stringify(policy.meta)));
     const xs = [tf.randomNormal([2, 16, 3]), tf.randomNormal([2, PROPRIO_DIM]), tf.randomNormal([2, TINY_MODEL.tembDim]), tf.randomNormal([2, A])];
-    expect(Array.from((back.model.predict(xs) as tf.Tensor).dataSync())).toEqual(Array.from((r.model.predict(xs) as tf.Tensor).dataSync()));
+    expect(Array.from((back.model.predict(xs) as tf.Tensor).dataSync())).toEqual(Array.from((policy.model.predict(xs) as tf.Tensor).dataSync()));
     tf.dispose(xs);
   });
 
@@ -68,19 +68,19 @@ describe('trainPolicy', () => {
     renameSync(join(out, 'checkpoint'), join(out, 'checkpoint.old'));
     const resumed = await trainPolicy({ ...base(out, 30), resume: true, onStep: (s) => void steps.push(s.step) });
     expect(steps[0]).toBe(11);
-    expect(weights(resumed.model)).toEqual(weights(whole.model));
+    expect(weights(resumed.policy.model)).toEqual(weights(whole.policy.model));
     expect(resumed.losses).toEqual(whole.losses);
     await expect(trainPolicy({ ...base(out, 40), resume: true })).rejects.toThrow(/other settings/);
   });
 
   it('HESSO drives half the groups to zero and the constructed subnet computes the same function', async () => {
     const r = await trainPolicy({ ...base(join(dir, 'hesso'), 60), hessoSparsity: 0.5 });
-    expect(r.meta.training.hesso?.pruned_groups).toBeGreaterThan(0);
-    const sub = await policySubnet(r.model, r.meta);
+    expect(r.policy.meta.training.hesso?.pruned_groups).toBeGreaterThan(0);
+    const sub = await policySubnet(r.policy);
     expect(sub.report.after.params).toBeLessThan(0.75 * sub.report.before.params);
     expect(sub.maxAbsDiff).toBeLessThan(1e-4);
-    const a = new PolicySampler(r.model, r.meta).predictVector({ cloud: data.clouds, cloudPoints: 32, proprio: data.proprio }, 3);
-    const b = new PolicySampler(sub.model, r.meta).predictVector({ cloud: data.clouds, cloudPoints: 32, proprio: data.proprio }, 3);
+    const a = r.policy.predictVector({ cloud: data.clouds, cloudPoints: 32, proprio: data.proprio }, 3);
+    const b = sub.policy.predictVector({ cloud: data.clouds, cloudPoints: 32, proprio: data.proprio }, 3);
     a.forEach((v, i) => expect(b[i]).toBeCloseTo(v, 3));
   });
 });
