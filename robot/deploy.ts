@@ -147,7 +147,6 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
     } catch {
       // Stopping a robot whose connection is gone: nothing can be sent anyway.
     }
-    log(`stopped: ${e.message}`);
     return finish(e instanceof SafetyViolation && e.kind === 'e-stop' ? 'e-stop' : 'error', e.message);
   };
 
