@@ -8,6 +8,7 @@
  */
 import { ARMS, type ArmName } from '../core/program.ts';
 import { YotoError } from '../core/errors.ts';
+import { parseWith } from '../core/read.ts';
 import { DepthCamera, DepthCameraConfigSchema, type DepthCameraConfigInput, type World } from '../sim/index.ts';
 import type { Arm, ArmCommand, ArmReading, BimanualCommand, PointCloudReading, Robot, RobotEvent, RobotObservation, TaskStatusReading } from './robot.ts';
 
@@ -51,8 +52,8 @@ export class SimServos {
 }
 
 export interface SimRobotOptions {
-  /** The depth camera (policy meta.camera or augment's default); none: no cloud. */
-  camera?: DepthCameraConfigInput;
+  /** The depth camera, a sim DepthCameraConfig (policy meta.camera or augment's default); none: no cloud. */
+  camera?: DepthCameraConfigInput | Record<string, unknown>;
   /** Point cloud rate on the sim clock, Hz (default 10). */
   cloudHz?: number;
   name?: string;
@@ -81,7 +82,7 @@ export class SimRobot implements Robot {
   ) {
     this.name = opts.name ?? `sim-${world.task.name}`;
     this.servos = new SimServos(world);
-    if (opts.camera) this.camera = new DepthCamera(world.mj, world.model, DepthCameraConfigSchema.parse(opts.camera));
+    if (opts.camera) this.camera = new DepthCamera(world.mj, world.model, parseWith(DepthCameraConfigSchema, opts.camera, 'camera config'));
     this.cloudPeriod = 1 / (opts.cloudHz ?? 10);
     const arm = (a: ArmName): Arm => ({
       name: a,
