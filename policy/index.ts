@@ -41,7 +41,8 @@ export { Normalizer, NormalizerSchema, type NormalizerParams } from './normalize
 export { PROPRIO_DIM, proprioRow, selectPoints, type ArmState } from './observation.ts';
 export { buildBidpModel } from './model.ts';
 export { loadTrainingData, type TrainingData, type TrainingDataOptions } from './training-data.ts';
-export { trainPolicy, makeBatch, writeLossCurve, lossCurveSvg, type Batch, type TrainOptions, type TrainResult } from './train.ts';
+export { makeBatch, type Batch } from './batch.ts';
+export { trainPolicy, writeLossCurve, lossCurveSvg, type TrainOptions, type TrainResult } from './train.ts';
 export { emaDecay, Ema } from './ema.ts';
 export { cosineWithWarmup } from './lr-schedule.ts';
 export { Policy, type Prediction } from './policy.ts';

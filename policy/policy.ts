@@ -5,7 +5,7 @@
  *
  *   const policy = await Policy.load('policy/');
  *   const p = policy.predict(observation, seed);      // { action: 'program', program } or { action: 'chunk', chunk }
- *   const loss = policy.computeLoss(batch);           // the training loss (train.ts makeBatch)
+ *   const loss = policy.computeLoss(batch);           // the training loss (batch.ts makeBatch)
  *   await policy.save('policy-copy/');
  *   policy.dispose();
  *
@@ -24,7 +24,7 @@ import { saveModelFolder } from '../compress/index.ts';
 import type { ActionChunk } from './action-chunk.ts';
 import { POLICY_JSON, PolicyFileSchema, type ChunkSpec, type PolicyFile } from './config.ts';
 import { PolicySampler, type Observation } from './sampler.ts';
-import type { Batch } from './train.ts';
+import type { Batch } from './batch.ts';
 
 /** One prediction, by the policy's action kind. */
 export type Prediction = { action: 'program'; program: Program } | { action: 'chunk'; chunk: ActionChunk };
@@ -113,7 +113,7 @@ export class Policy {
   }
 
   /**
-   * The DDPM training loss on one batch (train.ts makeBatch): the MSE between the network's
+   * The DDPM training loss on one batch (batch.ts makeBatch): the MSE between the network's
    * output on the noised actions and its target — the clean action for 'sample' prediction, the
    * noise for 'epsilon'. Inside an optimizer's minimize() it is what the gradients come from; its
    * input tensors are freed with the call's tidy scope.

@@ -14,12 +14,12 @@ import { readJsonFile } from '../core/read.ts';
 import { Rng } from '../core/rng.ts';
 import { currentTfBackend, loadLayersModel, loadTensors, saveTensors, tf } from '../tf/index.ts';
 import { OTO, saveModelFolder, type Hesso, type HessoStateMeta } from '../compress/index.ts';
-import { addNoise, makeSchedule, timestepEmbedding, type Schedule } from './diffusion.ts';
+import { makeSchedule } from './diffusion.ts';
+import { makeBatch } from './batch.ts';
 import { Ema } from './ema.ts';
 import { cosineWithWarmup } from './lr-schedule.ts';
 import { buildBidpModel } from './model.ts';
-import { PROPRIO_DIM, selectPoints } from './observation.ts';
-import { KEYPOSE_DIM } from './action-codec.ts';
+import { PROPRIO_DIM } from './observation.ts';
 import {
   DEFAULT_BATCH,
   DEFAULT_DIFFUSION,
@@ -79,56 +79,6 @@ function stepSeed(seed: number, k: number): number {
   let h = Math.imul((seed >>> 0) ^ 0x2545f491, 0x9e3779b1) >>> 0;
   h = (h ^ Math.imul(k + 1, 0x85ebca6b)) >>> 0;
   return (h ^ (h >>> 15)) >>> 0;
-}
-
-export interface Batch {
-  points: Float32Array;
-  proprio: Float32Array;
-  temb: Float32Array;
-  noisy: Float32Array;
-  eps: Float32Array;
-  /** The clean normalized actions (the target when the network predicts x₀). */
-  x0: Float32Array;
-}
-
-/** One training batch: frames, point subsets, noise and timesteps all from `rng`. */
-export function makeBatch(d: TrainingData, schedule: Schedule, B: number, N: number, tembDim: number, rng: Rng): Batch {
-  const A = d.actionDim;
-  const points = new Float32Array(B * N * 3);
-  const proprio = new Float32Array(B * PROPRIO_DIM);
-  const x0 = new Float32Array(B * A);
-  const eps = new Float32Array(B * A);
-  const t = new Int32Array(B);
-  const scratch = new Int32Array(d.cloudPoints);
-  const frames = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const f = (frames[b] = rng.int(d.frames));
-    selectPoints(d.clouds, f * d.cloudPoints * 3, d.cloudPoints, N, points, b * N * 3, rng, scratch);
-    proprio.set(d.proprio.subarray(f * PROPRIO_DIM, (f + 1) * PROPRIO_DIM), b * PROPRIO_DIM);
-    const row = d.action === 'chunk' ? f : d.episodeOf[f];
-    x0.set(d.actions.subarray(row * A, (row + 1) * A), b * A);
-    t[b] = rng.int(schedule.betas.length);
-    for (let j = 0; j < A; j++) eps[b * A + j] = rng.normal();
-  }
-  d.norm.points.normalize(points);
-  d.norm.proprio.normalize(proprio);
-  d.norm.action.normalize(x0);
-  if (d.action === 'program') zeroPassedKeyposes(d, frames, x0);
-  return { points, proprio, temb: timestepEmbedding(t, tembDim), noisy: addNoise(schedule, x0, eps, t, A), eps, x0 };
-}
-
-/** What is left of the program: keyposes an arm has passed are 0 (see training-data.ts). */
-function zeroPassedKeyposes(d: TrainingData, frames: Int32Array, x0: Float32Array): void {
-  const A = d.actionDim;
-  const nl = d.template.arms.left.length;
-  const nr = d.template.arms.right.length;
-  for (let b = 0; b < frames.length; b++) {
-    const f = frames[b];
-    const passedL = Math.min(nl, d.keyposeIndex[2 * f]);
-    const passedR = Math.min(nr, d.keyposeIndex[2 * f + 1]);
-    x0.fill(0, b * A, b * A + KEYPOSE_DIM * passedL);
-    x0.fill(0, b * A + KEYPOSE_DIM * nl, b * A + KEYPOSE_DIM * (nl + passedR));
-  }
 }
 
 export async function trainPolicy(o: TrainOptions): Promise<TrainResult> {
