@@ -1,12 +1,14 @@
 /** `yoto sim ...`: the simulated workcell (tasks, scripted programs, running programs, rendering). */
 import type { Command } from 'commander';
 import { readJsonFile } from '../core/read.ts';
+import { YotoError } from '../core/errors.ts';
 import { ProgramSchema, type Program } from '../core/program.ts';
 import { SceneSchema } from '../core/scene.ts';
 import { Progress } from '../core/progress.ts';
 import { TASKS, getTask, sampleScene, validateScene, runEpisodes } from '../sim/index.ts';
 import { action, intFlag } from './run-command.ts';
 import { registerSimRender } from './sim-render.ts';
+import { startSimServer } from '../robot/sim-server/index.ts';
 
 export function registerSim(program: Command): void {
   const sim = program
@@ -108,4 +110,43 @@ export function registerSim(program: Command): void {
     );
 
   registerSimRender(sim);
+
+  sim
+    .command('serve')
+    .description('serve the simulated arms as a ROS robot over rosbridge v2 (robot/examples/sim-ur5e.ros1.yaml / .ros2.yaml), in real time until Ctrl-C')
+    .requiredOption('--task <name>', 'task name (see `yoto sim tasks`)')
+    .option('--seed <n>', 'placement seed (/yoto/reset moves to the next)', intFlag('--seed'), 0)
+    .option('--port <n>', 'WebSocket port (0 picks a free one)', intFlag('--port', 0), 9090)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--dialect <ros1|ros2>', 'message type names and time fields', 'ros1')
+    .option('--policy <dir>', "publish the depth camera this policy was trained with (its policy.json's camera)")
+    .addHelpText('after', '\nExamples:\n  $ yoto sim serve --task lift-bar --seed 3\n  $ yoto sim serve --task drawer --dialect ros2 --port 0 --policy out/policy')
+    .action(
+      action(async (opts: { task: string; seed: number; port: number; host: string; dialect: string; policy?: string }) => {
+        if (opts.dialect !== 'ros1' && opts.dialect !== 'ros2') throw new YotoError(`must be ros1 or ros2, got "${opts.dialect}"`, '--dialect');
+        const server = await startSimServer({
+          task: opts.task,
+          seed: opts.seed,
+          port: opts.port,
+          host: opts.host,
+          dialect: opts.dialect,
+          policyDir: opts.policy,
+          log: (line) => console.error(`sim serve: ${line.replace(/^sim serve: /, '')}`),
+        });
+        console.log(`listening ${server.url}`);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            process.off('SIGINT', onInt);
+            process.off('SIGTERM', onTerm);
+            console.error(`sim serve: ${signal}, shutting down`);
+            resolve();
+          };
+          const onInt = () => stop('SIGINT');
+          const onTerm = () => stop('SIGTERM');
+          process.on('SIGINT', onInt);
+          process.on('SIGTERM', onTerm);
+        });
+        await server.close();
+      }),
+    );
 }

@@ -16,3 +16,4 @@ export { describeScene } from './render/render-scene.ts';
 export { captureFrame } from './render/render-frame.ts';
 export type { RenderCamera } from './render/render-camera.ts';
 export { DepthCamera, DepthCameraConfigSchema, type DepthCameraConfig, type DepthCameraConfigInput, type PointCloud } from './depth-camera.ts';
+export { ARM_JOINTS, FINGER_TRAVEL, JOINT_RANGES } from './mjcf/arm.ts';

@@ -177,6 +177,8 @@ interface TopicEntry {
   type?: string;
   hostPublishers: number;
   listeners: Set<TopicListener>;
+  /** The host advertised it latched: the last message from anyone is kept for new subscribers. */
+  latch: boolean;
   latched?: Outgoing;
 }
 
@@ -341,6 +343,7 @@ export class BridgeServer {
     if (e.type && !sameRosType(e.type, wire)) throw new Error(`topic ${t} already has type ${e.type}, not ${wire}`);
     e.type = wire;
     e.hostPublishers++;
+    if (o.latch) e.latch = true;
     let live = true;
     const server = this;
     return {
@@ -538,6 +541,7 @@ export class BridgeServer {
     if (e.type && !sameRosType(e.type, m.type))
       return this.sendStatus(conn, 'error', `topic ${t} already has type ${e.type}; cannot advertise it as ${m.type}`, m.id);
     e.type ??= this.type(m.type);
+    if (m.latch) e.latch = true;
     let ids = conn.advertised.get(t);
     if (!ids) conn.advertised.set(t, (ids = new Set()));
     ids.add(m.id ?? '');
@@ -558,7 +562,7 @@ export class BridgeServer {
     if (m.msg === null || typeof m.msg !== 'object') return this.sendStatus(conn, 'error', `publish on ${t}: "msg" must be an object`, m.id);
     if (!conn.advertised.has(t)) conn.advertised.set(t, new Set(['']));
     const out = new Outgoing({ op: 'publish', topic: t, msg: m.msg });
-    if (m.latch) e.latched = out;
+    if (m.latch || e.latch) e.latched = out;
     this.deliver(t, out, m.msg, conn, m.id);
   }
 
@@ -679,7 +683,7 @@ export class BridgeServer {
 
   private entry(topic: string): TopicEntry {
     let e = this.topics.get(topic);
-    if (!e) this.topics.set(topic, (e = { hostPublishers: 0, listeners: new Set() }));
+    if (!e) this.topics.set(topic, (e = { hostPublishers: 0, listeners: new Set(), latch: false }));
     return e;
   }
 
