@@ -145,6 +145,14 @@ describe.skipIf(skipWithoutRos())('yoto deploy over rosbridge to ROS 1 arms', ()
   });
 
   it('a command that would break a joint limit is refused before it is sent', async () => {
+    // Earlier runs left the arms where they stopped: home first.
+    const client = await BridgeClient.connect(ros.bridgeUrl);
+    try {
+      await client.callService('/fake_arms/reset', {});
+    } finally {
+      client.close();
+    }
+    await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now() / 1000;
     // The program lifts the arms: shoulder_lift leaves a band 0.01 rad around its home value.
     const { r } = await run(() => {}, (cfg) => {
