@@ -27,6 +27,8 @@ export interface PlanSource {
   plan?(): unknown;
   /** Inference times so far, ms (policies). */
   readonly inferenceMs?: readonly number[];
+  /** Needs the depth camera: the loop starts once a point cloud has arrived. */
+  readonly needsCloud?: boolean;
   /** End the run once the task status reports success (a chunk policy never finishes by itself). */
   readonly stopOnSuccess?: boolean;
 }
@@ -42,7 +44,7 @@ export interface DeployResult {
   /** Commands per second of the run's duration. */
   rate_hz: number;
   /** Joint readings received → command sent, ms on the robot's clock (0 on the sim clock, which stands still while yoto computes). */
-  latency_ms: { p50: number; p99: number };
+  latency_ms: { p50: number; p99: number; max: number };
   /** Wall time from taking the readings to sending the command, ms (the loop's own work, inference included). */
   compute_ms: { p50: number; p99: number };
   /** Policy inference per prediction, ms (policies only). */
@@ -129,7 +131,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       ended,
       steps,
       rate_hz: round(dur > 0 ? steps / dur : 0),
-      latency_ms: { p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) },
+      latency_ms: { p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)), max: round(quantile(latencies, 1)) },
       compute_ms: { p50: round(quantile(computes, 0.5)), p99: round(quantile(computes, 0.99)) },
       ...(inf && inf.length ? { inference_ms: { p50: round(quantile(inf, 0.5)), p99: round(quantile(inf, 0.99)), count: inf.length } } : {}),
       holds,
@@ -152,8 +154,13 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
 
   try {
     await robot.connect();
-    const first = await robot.nextObservation(-Infinity, o.firstObservationMs ?? 3000);
-    if (!first) throw new YotoError(`no joint readings for both arms within ${((o.firstObservationMs ?? 3000) / 1000).toFixed(0)} s (is the robot publishing ${config.observation.joint_states}?)`, robot.name);
+    const firstMs = o.firstObservationMs ?? 3000;
+    let first = await robot.nextObservation(-Infinity, firstMs);
+    // A camera publishes slower than the joints (and a server may start it on subscription).
+    for (const until = robot.now() + firstMs; plan.needsCloud && first && !first.cloud && robot.now() < until; ) {
+      first = await robot.nextObservation(Math.max(first.arms.left.receivedAt, first.arms.right.receivedAt), firstMs);
+    }
+    if (!first) throw new YotoError(`no joint readings for both arms within ${(firstMs / 1000).toFixed(0)} s (is the robot publishing ${config.observation.joint_states}?)`, robot.name);
     safety.checkObservation(first, robot.now());
     for (const a of ARMS) twin.observe(a, first.arms[a], true);
     const controller = plan.start(twin, first, config, periodMs / 1000);
@@ -175,7 +182,9 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       if (disconnectedAt !== undefined && now - disconnectedAt > config.safety.reconnect_timeout_s * 1000) {
         throw new YotoError(`connection lost and not back within ${config.safety.reconnect_timeout_s} s`, robot.name);
       }
-      const obs = robot.connected ? await robot.nextObservation(lastUsed, safety.maxAgeMs) : undefined;
+      // The tick runs on a reading that arrives from now on, so what is commanded is as fresh as the
+      // robot can make it and the latency measured is the loop's own, not the reading's wait.
+      const obs = robot.connected ? await robot.nextObservation(Math.max(lastUsed, robot.now()), safety.maxAgeMs) : undefined;
       if (eStop) throw new SafetyViolation('e-stop', `e-stop: ${eStop}`);
       const fresh = obs !== undefined && robot.now() - Math.min(obs.arms.left.receivedAt, obs.arms.right.receivedAt) <= safety.maxAgeMs;
       if (!fresh) {

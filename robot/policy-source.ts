@@ -56,6 +56,7 @@ export function policySource(policy: Policy, o: PolicySourceOptions = {}): PlanS
 
   return {
     kind: 'policy',
+    needsCloud: true,
     stopOnSuccess: policy.action === 'chunk',
     get inferenceMs() {
       return ctl.latenciesMs;
@@ -65,6 +66,9 @@ export function policySource(policy: Policy, o: PolicySourceOptions = {}): PlanS
       const cloud = cloudOf(obs, now);
       if (!cloud) throw new YotoError(`no fresh point cloud (within ${maxCloudAge} ms): a policy observes the depth camera; check observation.point_cloud in robot.yaml`, 'deploy --policy');
       const observation = ctl.observation(cloud, arms(twin, obs));
+      // One untimed prediction first: the sampler's set-up and the JIT's first pass are paid
+      // before the arms move, not in the first re-plan's tick.
+      policy.predict(observation, -1, ctl.inferenceSteps);
       if (policy.action === 'chunk') {
         follower = new WaypointFollower(twin, { ...DEFAULT_FOLLOWER, hz: policy.chunk!.hz, controlDt });
         const plan = ctl.tick({ stepsExecuted: 0 }, observation);
