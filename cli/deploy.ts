@@ -95,7 +95,7 @@ export function registerDeployCommand(program: Command): void {
         }
         const out = { ...r, robot: config.name, url: o.sim ? null : (o.url ?? config.url), source: o.program ? { program: o.program } : { policy: o.policy } };
         if (o.json) console.log(JSON.stringify(out));
-        else {
+        else if (r.steps > 0 || !r.error) {
           const s = r.success === null ? 'no task status' : r.success ? 'task succeeded' : 'task not achieved';
           console.log(`${config.name}: ${r.ended}, ${s}; ${r.steps} commands at ${r.rate_hz} Hz over ${r.duration_s.toFixed(1)} s${r.dry_run ? ' (dry run: nothing sent)' : ''}`);
           console.log(`readings → command: p50 ${r.latency_ms.p50} ms, p99 ${r.latency_ms.p99} ms, max ${r.latency_ms.max} ms (yoto's own compute p50 ${r.compute_ms.p50} ms, p99 ${r.compute_ms.p99} ms)${r.inference_ms ? `; policy inference p50 ${r.inference_ms.p50} ms, p99 ${r.inference_ms.p99} ms (${r.inference_ms.count} predictions)` : ''}`);

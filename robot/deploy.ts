@@ -177,7 +177,7 @@ export async function deploy(o: DeployOptions): Promise<DeployResult> {
       const now = robot.now();
       if (now - t0 > maxMs) {
         robot.hold();
-        return finish('timeout', `time limit of ${(maxMs / 1000).toFixed(0)} s reached`);
+        return finish('timeout', `time limit of ${+(maxMs / 1000).toFixed(2)} s reached`);
       }
       if (disconnectedAt !== undefined && now - disconnectedAt > config.safety.reconnect_timeout_s * 1000) {
         throw new YotoError(`connection lost and not back within ${config.safety.reconnect_timeout_s} s`, robot.name);
