@@ -10,44 +10,31 @@ import { ARMS, type ArmName } from '../core/program.ts';
 import { YotoError } from '../core/errors.ts';
 import { parseWith } from '../core/read.ts';
 import { DepthCamera, DepthCameraConfigSchema, type DepthCameraConfigInput, type World } from '../sim/index.ts';
+import { SuccessMonitor } from './sim-server/success-monitor.ts';
+import { TrajectoryFollower } from './sim-server/trajectory-follower.ts';
 import type { Arm, ArmCommand, ArmReading, BimanualCommand, PointCloudReading, Robot, RobotEvent, RobotObservation, TaskStatusReading } from './robot.ts';
 
-/** Servo targets of one arm, moving linearly from `from` to `to` over [t0, t1] (sim seconds). */
-interface Segment {
-  from: number[];
-  to: number[];
-  t0: number;
-  t1: number;
-}
-
-/** ros_control-style trajectory following on the simulated arms' servos. */
+/** ros_control-style trajectory following on the simulated arms' servos (sim-server's follower, per arm). */
 export class SimServos {
-  private readonly segments: Partial<Record<ArmName, Segment>> = {};
+  private readonly followers: Record<ArmName, TrajectoryFollower>;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: World) {
+    this.followers = { left: new TrajectoryFollower(world.armCtrl('left')), right: new TrajectoryFollower(world.armCtrl('right')) };
+  }
 
   /** Go to `q` by `world.time + duration`, starting from the current servo target. */
   command(a: ArmName, q: readonly number[], duration: number): void {
-    const t = this.world.time;
-    this.segments[a] = { from: this.world.armCtrl(a), to: [...q], t0: t, t1: t + Math.max(duration, this.world.timestep) };
+    this.followers[a].follow(this.world.time, [{ t: Math.max(duration, this.world.timestep), q: [...q] }]);
   }
 
   /** Stop where the arm is now: the servo target becomes the measured position. */
   hold(a: ArmName): void {
-    delete this.segments[a];
-    this.world.setArmCtrl(a, this.world.armQ(a));
+    this.followers[a].hold(this.world.time, this.world.armQ(a));
   }
 
   /** Sets this instant's servo targets; call before each physics step. */
   update(): void {
-    const t = this.world.time;
-    for (const a of ARMS) {
-      const s = this.segments[a];
-      if (!s) continue;
-      const u = Math.min(1, (t - s.t0) / (s.t1 - s.t0));
-      this.world.setArmCtrl(a, s.from.map((v, i) => v + (s.to[i] - v) * u));
-      if (u >= 1) delete this.segments[a];
-    }
+    for (const a of ARMS) this.world.setArmCtrl(a, this.followers[a].target(this.world.time));
   }
 }
 
@@ -67,8 +54,7 @@ export class SimRobot implements Robot {
   private readonly cloudPeriod: number;
   private cloud?: PointCloudReading;
   private lastCloudAt = -Infinity;
-  private heldSince?: number;
-  private successAt?: number;
+  private readonly monitor: SuccessMonitor;
   private stopped?: string;
   private isConnected = false;
   private readonly listeners: ((e: RobotEvent) => void)[] = [];
@@ -82,6 +68,7 @@ export class SimRobot implements Robot {
   ) {
     this.name = opts.name ?? `sim-${world.task.name}`;
     this.servos = new SimServos(world);
+    this.monitor = new SuccessMonitor(world.task);
     if (opts.camera) this.camera = new DepthCamera(world.mj, world.model, parseWith(DepthCameraConfigSchema, opts.camera, 'camera config'));
     this.cloudPeriod = 1 / (opts.cloudHz ?? 10);
     const arm = (a: ArmName): Arm => ({
@@ -112,7 +99,7 @@ export class SimRobot implements Robot {
   observe(): RobotObservation | undefined {
     if (!this.isConnected) return undefined;
     this.captureIfDue();
-    const status: TaskStatusReading = { success: this.successAt !== undefined, detail: { task: this.world.task.name, time: this.world.time }, receivedAt: this.now() };
+    const status: TaskStatusReading = { success: this.monitor.success, detail: { task: this.world.task.name, time: this.world.time }, receivedAt: this.now() };
     return { arms: { left: this.reading('left'), right: this.reading('right') }, cloud: this.cloud, taskStatus: status };
   }
 
@@ -129,11 +116,7 @@ export class SimRobot implements Robot {
   private stepOnce(): void {
     this.servos.update();
     this.world.step(1);
-    const task = this.world.task;
-    if (task.check(this.world)) {
-      this.heldSince ??= this.world.time;
-      if (this.successAt === undefined && this.world.time - this.heldSince >= task.holdTime - 1e-9) this.successAt = this.world.time;
-    } else this.heldSince = undefined;
+    this.monitor.update(this.world);
   }
 
   private captureIfDue(): void {
@@ -173,7 +156,7 @@ export class SimRobot implements Robot {
 
   /** Sim seconds at which the task's success condition had held for its hold time. */
   get successTime(): number | undefined {
-    return this.successAt;
+    return this.monitor.successTime;
   }
 
   async disconnect(): Promise<void> {
