@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARMS } from '../../core/program.ts';
 import { RosbridgeRobot, deploy, programSource, readRobotConfig, type DeployResult, type TickInfo } from '../../robot/index.ts';
 import { runNode } from '../fixtures/run-node.ts';
-import { BridgeClient, skipWithoutRos, startRos, type CommandRecord, type RosHarness } from '../ros/ros-harness.ts';
+import { BridgeClient, startRos, type CommandRecord, type RosHarness } from '../ros/ros-harness.ts';
 import { robotYaml, shortProgram } from './ros1-fixture.ts';
 
 const LEFT = '/left_arm_controller/command';
@@ -34,7 +34,7 @@ function expectWellFormed(records: CommandRecord[], side: 'left' | 'right'): voi
   }
 }
 
-describe.skipIf(skipWithoutRos())('yoto deploy over rosbridge to ROS 1 arms', () => {
+describe('yoto deploy over rosbridge to ROS 1 arms', () => {
   let ros: RosHarness;
   let programFile: string;
 

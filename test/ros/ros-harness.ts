@@ -122,23 +122,6 @@ export function rosAvailable(): boolean {
   return rosMissing() === null;
 }
 
-function isCI(): boolean {
-  const v = (process.env.CI ?? '').toLowerCase();
-  return v !== '' && v !== '0' && v !== 'false';
-}
-
-/**
- * For `describe.skipIf(skipWithoutRos())`: true (and a warning saying why) when ROS is missing
- * outside CI; false when ROS is here, and false in CI (CI=true) so the tests run there and fail loudly.
- */
-export function skipWithoutRos(): boolean {
-  const missing = rosMissing();
-  if (missing === null) return false;
-  if (isCI()) return false;
-  console.warn(`ROS tests skipped: ${missing}`);
-  return true;
-}
-
 function onPath(cmd: string): boolean {
   return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
     try {
@@ -316,7 +299,7 @@ function jointStatesFlow(bridgeUrl: string, ms: number): Promise<void> {
 
 export async function startRos(opts: RosHarnessOptions = {}): Promise<RosHarness> {
   const missing = rosMissing();
-  if (missing !== null) throw new Error(`ROS is not available: ${missing}`);
+  if (missing !== null) throw new Error(`ROS 1 is not installed (${missing}); \`npm test\` installs it through scripts/bootstrap.sh, or run \`npm run bootstrap\``);
   installExitHook();
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yoto-ros-'));
