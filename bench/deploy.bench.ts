@@ -8,31 +8,18 @@
  * Policies from .cache/bench/policy-lift-bar/ and -small/ (how to make them: see README "Deploy").
  * YOTO_BENCH_DEPLOY_EPISODES sets the placements per policy (default 5).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quantile } from '../core/stats.ts';
 import { initTf } from '../tf/index.ts';
 import { Policy, evaluatePolicy } from '../policy/index.ts';
+import { spawnSimServe } from '../test/robot/sim-serve-process.ts';
 import { RosbridgeRobot, deploy, policySource, readRobotConfig, type DeployResult } from '../robot/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function serve(policyDir: string, seed: number): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/yoto.js'), 'sim', 'serve', '--task', 'lift-bar', '--seed', String(seed), '--port', '0', '--policy', policyDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^listening (ws:\/\/\S+)$/m.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (c) => reject(new Error(`sim serve exited ${c}: ${err}`)));
-  });
-}
+const serve = (policyDir: string, seed: number) => spawnSimServe(['--task', 'lift-bar', '--seed', String(seed), '--policy', policyDir]);
 
 const f = (x: number) => x.toFixed(1).padStart(6);
 

@@ -4,7 +4,7 @@
  * (the task status topic says so) in ROS 1 and ROS 2 dialects, with the dialect given or asked
  * of rosapi; a paused server (stale readings) holds the arms and the run still succeeds.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +13,9 @@ import { RosbridgeRobot, deploy, programSource, readRobotConfig, type DeployResu
 import { getTask, sampleScene } from '../../sim/index.ts';
 import { runNode } from '../fixtures/run-node.ts';
 import { robotYaml } from './ros1-fixture.ts';
+import { spawnSimServe } from './sim-serve-process.ts';
 
 const EXAMPLE_ROS2 = new URL('../../robot/examples/sim-ur5e.ros2.yaml', import.meta.url).pathname;
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-}
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -29,25 +25,10 @@ afterEach(() => {
   }
 });
 
-/** Starts `yoto sim serve` on a free port and resolves with its URL once it prints the listening line. */
-function serve(args: string[]): Promise<Served> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/yoto.js', 'sim', 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`sim serve did not start: ${err}`)), 60_000);
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^listening (ws:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sim serve exited (${code}): ${err}`)));
-  });
+async function serve(args: string[]) {
+  const s = await spawnSimServe(args);
+  children.push(s.child);
+  return s;
 }
 
 function scriptedProgramFile(seed: number): string {
@@ -71,7 +52,7 @@ describe('yoto sim serve + yoto deploy', () => {
 
   it('ROS 2, dialect asked of rosapi, the left arm through FollowJointTrajectory: succeeds too', async () => {
     const s = await serve(['--task', 'lift-bar', '--seed', '4', '--dialect', 'ros2']);
-    const config = readRobotConfig(robotYaml((c) => Object.assign(c, readRobotConfigRaw(EXAMPLE_ROS2), { dialect: 'auto' })));
+    const config = readRobotConfig(robotYaml((c) => (c.dialect = 'auto'), EXAMPLE_ROS2));
     const robot = new RosbridgeRobot({ config, url: s.url });
     const task = getTask('lift-bar');
     const r = await deploy({ robot, config, plan: programSource(task.scripted(sampleScene(task, 4))), maxSeconds: 40 });
@@ -105,8 +86,3 @@ describe('yoto sim serve + yoto deploy', () => {
     expect(r.success).toBe(true);
   });
 });
-
-function readRobotConfigRaw(path: string): Record<string, unknown> {
-  // The ROS 2 example as plain YAML values, to be written again with edits.
-  return JSON.parse(JSON.stringify(readRobotConfig(path))) as Record<string, unknown>;
-}

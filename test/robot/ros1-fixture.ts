@@ -35,9 +35,9 @@ export async function shortProgram(): Promise<Program> {
   }
 }
 
-/** The ROS 1 example robot.yaml with `edit` applied, written to a temp folder; returns its path. */
-export function robotYaml(edit: (cfg: Record<string, any>) => void = () => {}): string {
-  const cfg = parse(readFileSync(EXAMPLE_ROS1, 'utf8')) as Record<string, any>;
+/** An example robot.yaml (ROS 1 unless told) with `edit` applied, written to a temp folder; returns its path. */
+export function robotYaml(edit: (cfg: Record<string, any>) => void = () => {}, base = EXAMPLE_ROS1): string {
+  const cfg = parse(readFileSync(base, 'utf8')) as Record<string, any>;
   edit(cfg);
   const dir = mkdtempSync(join(tmpdir(), 'yoto-robot-'));
   const file = join(dir, 'robot.yaml');
