@@ -54,8 +54,8 @@ describe('yoto deploy over rosbridge to ROS 1 arms', () => {
     expect(out.ended).toBe('done');
     expect(out.success).toBeNull(); // this robot publishes no task status
     expect(out.steps).toBeGreaterThan(20);
-    expect(out.rate_hz).toBeGreaterThan(8);
-    expect(out.latency_ms.p99).toBeLessThan(100);
+    // Rate and latency are wall-clock figures: npm run bench -- deploy measures them, tests do not.
+    expect(out.latency_ms.p99).toBeGreaterThanOrEqual(out.latency_ms.p50);
     for (const [topic, side] of [[LEFT, 'left'], [RIGHT, 'right']] as const) {
       const cmds = ros.commands(topic);
       expect(cmds.length).toBeGreaterThanOrEqual(out.steps);
